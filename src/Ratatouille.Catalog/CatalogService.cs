@@ -279,6 +279,10 @@ public sealed class CatalogService(
             db.Datasets.Add(dataset);
             await SaveAsync(db, name, cancellationToken);
         }
+        else if (request.CreateOnly)
+        {
+            throw new CatalogException(CatalogError.Conflict, $"Dataset {name} already exists; use mode=append or mode=replace to write to it.");
+        }
         else if (request.ExpectedSnapshotId is { } expected && dataset.CurrentSnapshotId != expected)
         {
             throw new CatalogException(CatalogError.Conflict, $"Dataset {name} changed: it is at snapshot {dataset.CurrentSnapshotId}, not {expected}.");

@@ -13,4 +13,7 @@ public sealed record CommitRequest(
 {
     /// <summary>When set, the commit fails with a conflict unless the dataset is still at this snapshot.</summary>
     public long? ExpectedSnapshotId { get; init; }
+
+    /// <summary>When true, the commit fails with a conflict if the dataset already exists.</summary>
+    public bool CreateOnly { get; init; }
 }

@@ -1,0 +1,484 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Apache.Arrow.Ipc;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ratatouille.Catalog;
+using Ratatouille.Catalog.Model;
+using Ratatouille.Storage;
+
+namespace Ratatouille.Query;
+
+/// <summary>
+/// Runs user SQL in the DuckDB sandbox where every dataset is a view <c>&lt;layer&gt;.&lt;name&gt;</c>
+/// over its current snapshot's Parquet files, and streams results out (JSON, CSV, Parquet,
+/// Arrow) without materialising them in .NET memory.
+/// </summary>
+public sealed class QueryEngine : IDisposable
+{
+    private const int FlushThresholdBytes = 64 * 1024;
+    private readonly CatalogService _catalog;
+    private readonly LocalFiles _files;
+    private readonly QueryOptions _options;
+    private readonly DataDirectory _dataDirectory;
+    private readonly ILogger<QueryEngine> _logger;
+    private readonly DuckDbInstance _sandbox;
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DatasetView> _snapshotViews = new(StringComparer.Ordinal);
+    private Dictionary<DatasetName, DatasetView> _views = [];
+    private long _catalogVersion = 1;
+    private long _appliedVersion;
+
+    public QueryEngine(CatalogService catalog, LocalFiles files, IOptions<QueryOptions> options, DataDirectory dataDirectory, ILogger<QueryEngine> logger)
+    {
+        _catalog = catalog;
+        _files = files;
+        _options = options.Value;
+        _dataDirectory = dataDirectory;
+        _logger = logger;
+        _sandbox = CreateSandbox();
+        _catalog.Changed += _ => Interlocked.Increment(ref _catalogVersion);
+    }
+
+    /// <summary>Builds the views over the catalog; called at start so the first query does not pay for it.</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken) => EnsureViewsAsync(cancellationToken);
+
+    /// <summary>Readiness: the sandbox answers a trivial query.</summary>
+    public bool IsUsable()
+    {
+        try
+        {
+            using var connection = _sandbox.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 42";
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 42;
+        }
+        catch (DuckDBException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The snapshot each dataset view currently shows.</summary>
+    public async Task<long?> CurrentSnapshotAsync(DatasetName name, CancellationToken cancellationToken)
+    {
+        await EnsureViewsAsync(cancellationToken);
+        return _views.TryGetValue(name, out var view) ? view.SnapshotId : null;
+    }
+
+    /// <summary>
+    /// The relation to read a dataset at a snapshot from (the current one when null): its view, or
+    /// for an older snapshot a view in the hidden <c>_snapshots</c> schema (files are immutable, so
+    /// it never goes stale). Returns the SQL name, the schema and the snapshot id.
+    /// </summary>
+    public async Task<(string Relation, IReadOnlyList<ColumnSchema> Schema, long SnapshotId)> ResolveRelationAsync(
+        DatasetName name, long? snapshotId, CancellationToken cancellationToken)
+    {
+        await EnsureViewsAsync(cancellationToken);
+        if (_views.TryGetValue(name, out var view) && (snapshotId is null || snapshotId == view.SnapshotId))
+        {
+            return (QualifiedName(name), view.Schema, view.SnapshotId);
+        }
+
+        if (snapshotId is null)
+        {
+            throw new CatalogException(CatalogError.NotFound, $"Dataset {name} does not exist.");
+        }
+
+        var relation = $"_snapshots.{Sql.Ident($"{name}@{snapshotId}")}";
+        if (_snapshotViews.TryGetValue(relation, out var known))
+        {
+            return (relation, known.Schema, known.SnapshotId);
+        }
+
+        var (snapshot, files) = await _catalog.GetSnapshotFilesAsync(name, snapshotId, cancellationToken);
+        var old = new DatasetView(name, snapshot.Id, snapshot.Schema, files);
+        _sandbox.Execute(CreateViewSql(old, relation));
+        _snapshotViews[relation] = old;
+        return (relation, old.Schema, old.SnapshotId);
+    }
+
+    /// <summary>Runs <paramref name="request"/> and writes the result to <paramref name="output"/> in <paramref name="format"/>.</summary>
+    /// <param name="writeExtra">Writes extra top-level JSON properties (JSON format only).</param>
+    /// <exception cref="QueryException">The statement is refused, invalid, or timed out.</exception>
+    public async Task RunAsync(
+        QueryRequest request,
+        OutputFormat format,
+        Stream output,
+        CancellationToken cancellationToken,
+        Action<Utf8JsonWriter>? writeExtra = null)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var timeout = new CancellationTokenSource(_options.Timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var token = linked.Token;
+        try
+        {
+            await EnsureViewsAsync(token);
+            using var scope = await OpenScopeAsync(request.Snapshots, token);
+            var analyzed = SqlGuard.Analyze(scope.Connection, request.Sql);
+            using var lease = await _files.AcquireAsync(scope.FilesFor(analyzed.Tables, _snapshotViews), token);
+            var columns = Describe(scope.Connection, analyzed.Sql, request.Parameters);
+            switch (format)
+            {
+                case OutputFormat.Json:
+                    await WriteJsonAsync(scope.Connection, analyzed.Sql, columns, request, output, stopwatch, writeExtra, token);
+                    break;
+                case OutputFormat.Csv:
+                    await WriteCsvAsync(scope.Connection, analyzed.Sql, columns, request, output, token);
+                    break;
+                case OutputFormat.Parquet:
+                    await WriteParquetAsync(scope.Connection, analyzed.Sql, request, output, token);
+                    break;
+                case OutputFormat.Arrow:
+                    await WriteArrowAsync(scope.Connection, analyzed.Sql, request, output, token);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(format));
+            }
+        }
+        catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+            && ex is OperationCanceledException or DuckDBException or QueryException { Kind: QueryErrorKind.Timeout })
+        {
+            throw new QueryException(QueryErrorKind.Timeout, $"The query ran longer than the limit of {_options.Timeout.TotalSeconds:0.#} s and was cancelled.", inner: ex);
+        }
+        catch (DuckDBException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (DuckDBException ex)
+        {
+            throw DuckDbErrors.Translate(ex);
+        }
+    }
+
+    /// <summary>Column names and types of a statement's result, without running it.</summary>
+    public async Task<IReadOnlyList<ResultColumn>> DescribeAsync(string sql, CancellationToken cancellationToken)
+    {
+        await EnsureViewsAsync(cancellationToken);
+        using var scope = await OpenScopeAsync(null, cancellationToken);
+        try
+        {
+            var analyzed = SqlGuard.Analyze(scope.Connection, sql);
+            return Describe(scope.Connection, analyzed.Sql, []);
+        }
+        catch (DuckDBException ex)
+        {
+            throw DuckDbErrors.Translate(ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        _sandbox.Dispose();
+        _refreshGate.Dispose();
+    }
+
+    private DuckDbInstance CreateSandbox() =>
+        DuckDbInstance.CreateSandbox(
+            _options,
+            [.. _files.ReadableRoots, _dataDirectory.ExportFolder],
+            connection =>
+            {
+                // Data files are immutable, so their footers can be cached for good.
+                using var command = connection.CreateCommand();
+                command.CommandText = "SET parquet_metadata_cache=true;";
+                command.ExecuteNonQuery();
+            });
+
+    private async Task EnsureViewsAsync(CancellationToken cancellationToken)
+    {
+        var wanted = Interlocked.Read(ref _catalogVersion);
+        if (Interlocked.Read(ref _appliedVersion) >= wanted)
+        {
+            return;
+        }
+
+        await _refreshGate.WaitAsync(cancellationToken);
+        try
+        {
+            wanted = Interlocked.Read(ref _catalogVersion);
+            if (_appliedVersion >= wanted)
+            {
+                return;
+            }
+
+            var state = await _catalog.GetCurrentStateAsync(cancellationToken);
+            var next = state.ToDictionary(s => s.Name, s => new DatasetView(s.Name, s.Snapshot.Id, s.Snapshot.Schema, s.Files));
+            var sql = new StringBuilder();
+            foreach (var removed in _views.Keys.Where(k => !next.ContainsKey(k)))
+            {
+                sql.Append("DROP VIEW IF EXISTS ").Append(QualifiedName(removed)).Append(";\n");
+            }
+
+            foreach (var view in next.Values.Where(v => !_views.TryGetValue(v.Name, out var old) || old.SnapshotId != v.SnapshotId))
+            {
+                sql.Append(CreateViewSql(view)).Append(";\n");
+            }
+
+            if (sql.Length > 0)
+            {
+                _sandbox.Execute(sql.ToString());
+            }
+
+            _views = next;
+            _appliedVersion = wanted;
+        }
+        finally
+        {
+            _refreshGate.Release();
+        }
+    }
+
+    private string CreateViewSql(DatasetView view) => CreateViewSql(view, QualifiedName(view.Name));
+
+    private string CreateViewSql(DatasetView view, string relation)
+    {
+        var projection = string.Join(", ", view.Schema.Select(c => view.Files.Count == 0
+            ? $"CAST(NULL AS {c.Type}) AS {Sql.Ident(c.Name)}"
+            : $"CAST({Sql.Ident(c.Name)} AS {c.Type}) AS {Sql.Ident(c.Name)}"));
+        var source = view.Files.Count == 0
+            ? " WHERE false"
+            : $" FROM read_parquet({Sql.List(view.Files.Select(f => _files.PathFor(f.Key)))}, union_by_name=true)";
+        return $"CREATE OR REPLACE VIEW {relation} AS SELECT {projection}{source}";
+    }
+
+    private static string QualifiedName(DatasetName name) => $"{name.LayerName}.{Sql.Ident(name.Name)}";
+
+    private async Task<QueryScope> OpenScopeAsync(IReadOnlyDictionary<string, long>? snapshots, CancellationToken cancellationToken)
+    {
+        var views = _views;
+        if (snapshots is null || snapshots.Count == 0)
+        {
+            return new QueryScope(_sandbox.Open(), views, null);
+        }
+
+        // Time travel: a private sandbox where the named datasets are views over older snapshots.
+        var overridden = new Dictionary<DatasetName, DatasetView>(views);
+        foreach (var (qualified, snapshotId) in snapshots)
+        {
+            var name = DatasetName.Parse(qualified);
+            var (snapshot, files) = await _catalog.GetSnapshotFilesAsync(name, snapshotId, cancellationToken);
+            overridden[name] = new DatasetView(name, snapshot.Id, snapshot.Schema, files);
+        }
+
+        var sandbox = CreateSandbox();
+        try
+        {
+            var sql = string.Join(";\n", overridden.Values.Select(CreateViewSql));
+            if (sql.Length > 0)
+            {
+                sandbox.Execute(sql);
+            }
+
+            return new QueryScope(sandbox.Open(), overridden, sandbox);
+        }
+        catch
+        {
+            sandbox.Dispose();
+            throw;
+        }
+    }
+
+    private static List<ResultColumn> Describe(DuckDBConnection connection, string sql, IReadOnlyList<object?> parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "DESCRIBE (\n" + sql + "\n)";
+        AddParameters(command, parameters);
+        using var reader = command.ExecuteReader();
+        var columns = new List<ResultColumn>();
+        while (reader.Read())
+        {
+            columns.Add(new ResultColumn(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return columns;
+    }
+
+    private async Task WriteJsonAsync(
+        DuckDBConnection connection, string sql, List<ResultColumn> columns, QueryRequest request, Stream output,
+        Stopwatch stopwatch, Action<Utf8JsonWriter>? writeExtra, CancellationToken cancellationToken)
+    {
+        var limit = Math.Clamp(request.Limit ?? _options.DefaultRowLimit, 0, _options.MaxRowLimit);
+        var expressions = columns.Select((c, i) => IsFloating(c.Type)
+            ? $"CASE WHEN isfinite(c{i}) OR c{i} IS NULL THEN to_json(c{i}) ELSE to_json(c{i}::VARCHAR) END"
+            : $"c{i}");
+        var rowSql = columns.Count == 0 ? "'[]'" : $"json_array({string.Join(", ", expressions)})::VARCHAR";
+        var wrapped = $"SELECT {rowSql} FROM (\n{sql}\n) AS q({Aliases(columns.Count)}) LIMIT {(long)limit + 1} OFFSET {request.Offset}";
+
+        await using var command = Command(connection, wrapped, request.Parameters);
+        using var registration = cancellationToken.Register(command.Cancel);
+        await using var reader = await Task.Run(() => command.ExecuteReader(), cancellationToken);
+        var hasRow = await Task.Run(reader.Read, cancellationToken);
+
+        await using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        writer.WriteStartObject();
+        writer.WriteStartArray("columns");
+        foreach (var column in columns)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", column.Name);
+            writer.WriteString("type", column.Type);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("rows");
+        var count = 0;
+        var truncated = false;
+        while (hasRow)
+        {
+            if (count == limit)
+            {
+                truncated = true;
+                break;
+            }
+
+            writer.WriteRawValue(reader.GetString(0), skipInputValidation: true);
+            count++;
+            if (writer.BytesPending > FlushThresholdBytes)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+
+            hasRow = reader.Read();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("rowCount", count);
+        writer.WriteBoolean("truncated", truncated);
+        writer.WriteNumber("elapsedMs", Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1));
+        writeExtra?.Invoke(writer);
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    private static async Task WriteCsvAsync(
+        DuckDBConnection connection, string sql, List<ResultColumn> columns, QueryRequest request, Stream output, CancellationToken cancellationToken)
+    {
+        // DuckDB renders each row as one CSV line, so values keep DuckDB's exact text form.
+        var fields = columns.Select((c, i) => IsPlainCsv(c.Type)
+            ? $"COALESCE(CAST(c{i} AS VARCHAR), '')"
+            : $"CASE WHEN c{i} IS NULL THEN '' WHEN CAST(c{i} AS VARCHAR) = '' OR regexp_matches(CAST(c{i} AS VARCHAR), '[\",\\r\\n]') THEN '\"' || replace(CAST(c{i} AS VARCHAR), '\"', '\"\"') || '\"' ELSE CAST(c{i} AS VARCHAR) END");
+        var line = columns.Count == 0 ? "''" : string.Join(" || ',' || ", fields);
+        var wrapped = $"SELECT {line} FROM (\n{sql}\n) AS q({Aliases(columns.Count)}){LimitClause(request)}";
+
+        await using var command = Command(connection, wrapped, request.Parameters);
+        using var registration = cancellationToken.Register(command.Cancel);
+        await using var reader = await Task.Run(() => command.ExecuteReader(), cancellationToken);
+        var hasRow = await Task.Run(reader.Read, cancellationToken);
+
+        var buffer = new ArrayBufferWriter<byte>(FlushThresholdBytes * 2);
+        var header = string.Join(',', columns.Select(c => CsvEscape(c.Name))) + "\n";
+        Encoding.UTF8.GetBytes(header, buffer);
+        while (hasRow)
+        {
+            Encoding.UTF8.GetBytes(reader.GetString(0), buffer);
+            buffer.Write("\n"u8);
+            if (buffer.WrittenCount > FlushThresholdBytes)
+            {
+                await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
+            }
+
+            hasRow = reader.Read();
+        }
+
+        await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
+    private async Task WriteParquetAsync(DuckDBConnection connection, string sql, QueryRequest request, Stream output, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_dataDirectory.ExportFolder, Guid.NewGuid().ToString("N") + ".parquet");
+        try
+        {
+            var copy = $"COPY (SELECT * FROM (\n{sql}\n) AS q{LimitClause(request)}) TO {Sql.Literal(path)} (FORMAT parquet)";
+            await using (var command = Command(connection, copy, request.Parameters))
+            {
+                using var registration = cancellationToken.Register(command.Cancel);
+                await Task.Run(() => command.ExecuteNonQuery(), cancellationToken);
+            }
+
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await file.CopyToAsync(output, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task WriteArrowAsync(DuckDBConnection connection, string sql, QueryRequest request, Stream output, CancellationToken cancellationToken)
+    {
+        var wrapped = $"SELECT * FROM (\n{sql}\n) AS q{LimitClause(request)}";
+        await using var command = Command(connection, wrapped, request.Parameters);
+        using var registration = cancellationToken.Register(command.Cancel);
+        using var stream = await Task.Run(command.ExecuteArrowStream, cancellationToken);
+        using var writer = new ArrowStreamWriter(output, stream.Schema, leaveOpen: true);
+        await writer.WriteStartAsync(cancellationToken);
+        while (await stream.ReadNextRecordBatchAsync(cancellationToken) is { } batch)
+        {
+            using (batch)
+            {
+                await writer.WriteRecordBatchAsync(batch, cancellationToken);
+            }
+        }
+
+        await writer.WriteEndAsync(cancellationToken);
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string sql, IReadOnlyList<object?> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.UseStreamingMode = true;
+        AddParameters(command, parameters);
+        return command;
+    }
+
+    private static void AddParameters(DuckDBCommand command, IReadOnlyList<object?> parameters)
+    {
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(parameter ?? DBNull.Value));
+        }
+    }
+
+    private static string LimitClause(QueryRequest request) =>
+        (request.Limit is { } limit ? $" LIMIT {Math.Max(0, limit)}" : string.Empty) + (request.Offset > 0 ? $" OFFSET {request.Offset}" : string.Empty);
+
+    private static string Aliases(int count) => count == 0 ? string.Empty : string.Join(", ", Enumerable.Range(0, count).Select(i => $"c{i}"));
+
+    private static bool IsFloating(string type) => type is "DOUBLE" or "FLOAT" or "REAL";
+
+    private static bool IsPlainCsv(string type) =>
+        type is "BOOLEAN" or "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT" or "UINTEGER"
+            or "UBIGINT" or "UHUGEINT" or "FLOAT" or "DOUBLE" or "DATE" or "TIME" or "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE"
+            or "TIMESTAMP_S" or "TIMESTAMP_MS" or "TIMESTAMP_NS" or "UUID"
+        || type.StartsWith("DECIMAL", StringComparison.Ordinal);
+
+    private static string CsvEscape(string value) =>
+        value.Length == 0 || value.AsSpan().IndexOfAny("\",\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    private sealed record DatasetView(DatasetName Name, long SnapshotId, IReadOnlyList<ColumnSchema> Schema, IReadOnlyList<DataFileInfo> Files);
+
+    private sealed class QueryScope(DuckDBConnection connection, IReadOnlyDictionary<DatasetName, DatasetView> views, DuckDbInstance? owned) : IDisposable
+    {
+        public DuckDBConnection Connection { get; } = connection;
+
+        public IEnumerable<string> FilesFor(IReadOnlySet<(string Schema, string Table)> tables, IReadOnlyDictionary<string, DatasetView> snapshotViews) =>
+            views.Values
+                .Where(v => tables.Contains((v.Name.LayerName, v.Name.Name)))
+                .Concat(snapshotViews.Where(s => tables.Contains(("_snapshots", s.Key[(s.Key.IndexOf('.', StringComparison.Ordinal) + 1)..].Trim('"')))).Select(s => s.Value))
+                .SelectMany(v => v.Files.Select(f => f.Key));
+
+        public void Dispose()
+        {
+            Connection.Dispose();
+            owned?.Dispose();
+        }
+    }
+}
