@@ -7,9 +7,11 @@ namespace Ratatouille.Query;
 /// <summary>Turns DuckDB errors (opened with <c>errors_as_json</c>) into <see cref="QueryException"/>s.</summary>
 internal static class DuckDbErrors
 {
-    public static QueryException Translate(DuckDBException ex)
+    /// <param name="offset">Characters before the user's SQL in the statement DuckDB ran.</param>
+    public static QueryException Translate(DuckDBException ex, int offset)
     {
-        var (type, message, position) = Parse(ex.Message);
+        var (type, message, rawPosition) = Parse(ex.Message);
+        int? position = rawPosition is { } p && p >= offset ? p - offset : null;
         var kind = type switch
         {
             "Permission" => QueryErrorKind.Refused,

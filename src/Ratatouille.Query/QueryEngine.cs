@@ -115,26 +115,27 @@ public sealed class QueryEngine : IDisposable
         using var timeout = new CancellationTokenSource(_options.Timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked.Token;
+        var offset = new SqlOffset();
         try
         {
             await EnsureViewsAsync(token);
             using var scope = await OpenScopeAsync(request.Snapshots, token);
             var analyzed = SqlGuard.Analyze(scope.Connection, request.Sql);
             using var lease = await _files.AcquireAsync(scope.FilesFor(analyzed.Tables, _snapshotViews), token);
-            var columns = Describe(scope.Connection, analyzed.Sql, request.Parameters);
+            var columns = Describe(scope.Connection, analyzed.Sql, request.Parameters, offset);
             switch (format)
             {
                 case OutputFormat.Json:
-                    await WriteJsonAsync(scope.Connection, analyzed.Sql, columns, request, output, stopwatch, writeExtra, token);
+                    await WriteJsonAsync(scope.Connection, analyzed.Sql, columns, request, output, stopwatch, writeExtra, offset, token);
                     break;
                 case OutputFormat.Csv:
-                    await WriteCsvAsync(scope.Connection, analyzed.Sql, columns, request, output, token);
+                    await WriteCsvAsync(scope.Connection, analyzed.Sql, columns, request, output, offset, token);
                     break;
                 case OutputFormat.Parquet:
-                    await WriteParquetAsync(scope.Connection, analyzed.Sql, request, output, token);
+                    await WriteParquetAsync(scope.Connection, analyzed.Sql, request, output, offset, token);
                     break;
                 case OutputFormat.Arrow:
-                    await WriteArrowAsync(scope.Connection, analyzed.Sql, request, output, token);
+                    await WriteArrowAsync(scope.Connection, analyzed.Sql, request, output, offset, token);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(format));
@@ -151,7 +152,7 @@ public sealed class QueryEngine : IDisposable
         }
         catch (DuckDBException ex)
         {
-            throw DuckDbErrors.Translate(ex);
+            throw DuckDbErrors.Translate(ex, offset.Value);
         }
     }
 
@@ -163,11 +164,19 @@ public sealed class QueryEngine : IDisposable
         try
         {
             var analyzed = SqlGuard.Analyze(scope.Connection, sql);
-            return Describe(scope.Connection, analyzed.Sql, []);
+            var offset = new SqlOffset();
+            try
+            {
+                return Describe(scope.Connection, analyzed.Sql, [], offset);
+            }
+            catch (DuckDBException ex)
+            {
+                throw DuckDbErrors.Translate(ex, offset.Value);
+            }
         }
         catch (DuckDBException ex)
         {
-            throw DuckDbErrors.Translate(ex);
+            throw DuckDbErrors.Translate(ex, 0);
         }
     }
 
@@ -283,10 +292,10 @@ public sealed class QueryEngine : IDisposable
         }
     }
 
-    private static List<ResultColumn> Describe(DuckDBConnection connection, string sql, IReadOnlyList<object?> parameters)
+    private static List<ResultColumn> Describe(DuckDBConnection connection, string sql, IReadOnlyList<object?> parameters, SqlOffset offset)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "DESCRIBE (\n" + sql + "\n)";
+        command.CommandText = offset.Wrap("DESCRIBE (\n", sql, "\n)");
         AddParameters(command, parameters);
         using var reader = command.ExecuteReader();
         var columns = new List<ResultColumn>();
@@ -300,14 +309,14 @@ public sealed class QueryEngine : IDisposable
 
     private async Task WriteJsonAsync(
         DuckDBConnection connection, string sql, List<ResultColumn> columns, QueryRequest request, Stream output,
-        Stopwatch stopwatch, Action<Utf8JsonWriter>? writeExtra, CancellationToken cancellationToken)
+        Stopwatch stopwatch, Action<Utf8JsonWriter>? writeExtra, SqlOffset offset, CancellationToken cancellationToken)
     {
         var limit = Math.Clamp(request.Limit ?? _options.DefaultRowLimit, 0, _options.MaxRowLimit);
         var expressions = columns.Select((c, i) => IsFloating(c.Type)
             ? $"CASE WHEN isfinite(c{i}) OR c{i} IS NULL THEN to_json(c{i}) ELSE to_json(c{i}::VARCHAR) END"
             : $"c{i}");
         var rowSql = columns.Count == 0 ? "'[]'" : $"json_array({string.Join(", ", expressions)})::VARCHAR";
-        var wrapped = $"SELECT {rowSql} FROM (\n{sql}\n) AS q({Aliases(columns.Count)}) LIMIT {(long)limit + 1} OFFSET {request.Offset}";
+        var wrapped = offset.Wrap($"SELECT {rowSql} FROM (\n", sql, $"\n) AS q({Aliases(columns.Count)}) LIMIT {(long)limit + 1} OFFSET {request.Offset}");
 
         await using var command = Command(connection, wrapped, request.Parameters);
         using var registration = cancellationToken.Register(command.Cancel);
@@ -357,14 +366,14 @@ public sealed class QueryEngine : IDisposable
     }
 
     private static async Task WriteCsvAsync(
-        DuckDBConnection connection, string sql, List<ResultColumn> columns, QueryRequest request, Stream output, CancellationToken cancellationToken)
+        DuckDBConnection connection, string sql, List<ResultColumn> columns, QueryRequest request, Stream output, SqlOffset offset, CancellationToken cancellationToken)
     {
         // DuckDB renders each row as one CSV line, so values keep DuckDB's exact text form.
         var fields = columns.Select((c, i) => IsPlainCsv(c.Type)
             ? $"COALESCE(CAST(c{i} AS VARCHAR), '')"
             : $"CASE WHEN c{i} IS NULL THEN '' WHEN CAST(c{i} AS VARCHAR) = '' OR regexp_matches(CAST(c{i} AS VARCHAR), '[\",\\r\\n]') THEN '\"' || replace(CAST(c{i} AS VARCHAR), '\"', '\"\"') || '\"' ELSE CAST(c{i} AS VARCHAR) END");
         var line = columns.Count == 0 ? "''" : string.Join(" || ',' || ", fields);
-        var wrapped = $"SELECT {line} FROM (\n{sql}\n) AS q({Aliases(columns.Count)}){LimitClause(request)}";
+        var wrapped = offset.Wrap($"SELECT {line} FROM (\n", sql, $"\n) AS q({Aliases(columns.Count)}){LimitClause(request)}");
 
         await using var command = Command(connection, wrapped, request.Parameters);
         using var registration = cancellationToken.Register(command.Cancel);
@@ -390,12 +399,12 @@ public sealed class QueryEngine : IDisposable
         await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
     }
 
-    private async Task WriteParquetAsync(DuckDBConnection connection, string sql, QueryRequest request, Stream output, CancellationToken cancellationToken)
+    private async Task WriteParquetAsync(DuckDBConnection connection, string sql, QueryRequest request, Stream output, SqlOffset offset, CancellationToken cancellationToken)
     {
         var path = Path.Combine(_dataDirectory.ExportFolder, Guid.NewGuid().ToString("N") + ".parquet");
         try
         {
-            var copy = $"COPY (SELECT * FROM (\n{sql}\n) AS q{LimitClause(request)}) TO {Sql.Literal(path)} (FORMAT parquet)";
+            var copy = offset.Wrap("COPY (SELECT * FROM (\n", sql, $"\n) AS q{LimitClause(request)}) TO {Sql.Literal(path)} (FORMAT parquet)");
             await using (var command = Command(connection, copy, request.Parameters))
             {
                 using var registration = cancellationToken.Register(command.Cancel);
@@ -411,9 +420,9 @@ public sealed class QueryEngine : IDisposable
         }
     }
 
-    private static async Task WriteArrowAsync(DuckDBConnection connection, string sql, QueryRequest request, Stream output, CancellationToken cancellationToken)
+    private static async Task WriteArrowAsync(DuckDBConnection connection, string sql, QueryRequest request, Stream output, SqlOffset offset, CancellationToken cancellationToken)
     {
-        var wrapped = $"SELECT * FROM (\n{sql}\n) AS q{LimitClause(request)}";
+        var wrapped = offset.Wrap("SELECT * FROM (\n", sql, $"\n) AS q{LimitClause(request)}");
         await using var command = Command(connection, wrapped, request.Parameters);
         using var registration = cancellationToken.Register(command.Cancel);
         using var stream = await Task.Run(command.ExecuteArrowStream, cancellationToken);
@@ -462,6 +471,18 @@ public sealed class QueryEngine : IDisposable
 
     private static string CsvEscape(string value) =>
         value.Length == 0 || value.AsSpan().IndexOfAny("\",\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    /// <summary>Where the user's SQL starts inside the statement that is running, so error positions point into the user's text.</summary>
+    private sealed class SqlOffset
+    {
+        public int Value { get; private set; }
+
+        public string Wrap(string before, string sql, string after)
+        {
+            Value = before.Length;
+            return before + sql + after;
+        }
+    }
 
     private sealed record DatasetView(DatasetName Name, long SnapshotId, IReadOnlyList<ColumnSchema> Schema, IReadOnlyList<DataFileInfo> Files);
 

@@ -13,13 +13,13 @@ internal static class SqlGuard
 {
     public static AnalyzedSql Analyze(DuckDBConnection connection, string sql)
     {
-        var text = sql.Trim();
+        var text = sql.TrimEnd();
         while (text.EndsWith(';'))
         {
             text = text[..^1].TrimEnd();
         }
 
-        if (text.Length == 0)
+        if (string.IsNullOrWhiteSpace(text))
         {
             throw new QueryException(QueryErrorKind.Invalid, "The SQL statement is empty.");
         }

@@ -1,0 +1,49 @@
+using Microsoft.OpenApi;
+using Ratatouille.Server.Api;
+using Ratatouille.Server.Hosting;
+using Ratatouille.Web;
+using Ratatouille.Web.Components;
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+{
+    builder.WebHost.UseUrls("http://localhost:8000");
+}
+
+builder.AddRatatouilleKernel();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+builder.Services.AddHealthChecks().AddCheck<KernelHealthCheck>("kernel");
+builder.Services.AddEndpointsApiExplorer();
+builder.Services.AddSwaggerGen(options =>
+{
+    options.SwaggerDoc("v1", new OpenApiInfo
+    {
+        Title = "Ratatouille API",
+        Version = "v1",
+        Description = "Self-hosted data platform: catalog of bronze/silver/gold datasets as Parquet snapshots, sandboxed DuckDB SQL, file ingest and a data API.",
+    });
+    options.DocInclusionPredicate((_, api) => api.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("health/", StringComparison.Ordinal)));
+    options.CustomSchemaIds(type => type.Name);
+});
+builder.Services.AddRatatouilleWeb();
+
+var app = builder.Build();
+await app.StartKernelAsync(app.Lifetime.ApplicationStopping);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseSwagger();
+app.UseSwaggerUI(options => options.DocumentTitle = "Ratatouille API");
+app.UseAntiforgery();
+app.MapStaticAssets();
+
+app.MapDatasetEndpoints();
+app.MapQueryEndpoints();
+app.MapMaintenanceEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+await app.RunAsync();
+
+/// <summary>Entry point; public so functional tests can host it with WebApplicationFactory.</summary>
+public partial class Program;
