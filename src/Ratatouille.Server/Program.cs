@@ -10,6 +10,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://localhost:8000");
 }
 
+// Serves the UI libraries' assets (Fluent UI, Monaco) from a built — not only a published — server outside Development too.
+builder.WebHost.UseStaticWebAssets();
 builder.AddRatatouilleKernel();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();

@@ -1,0 +1,46 @@
+namespace Ratatouille.Testing;
+
+/// <summary>Finds the repository and the things the test command installs under <c>.tools/</c>.</summary>
+public static class RepositoryPaths
+{
+    private static readonly Lazy<string> RootLazy = new(() =>
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ratatouille.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Cannot find Ratatouille.sln above " + AppContext.BaseDirectory);
+    });
+
+    public static string Root => RootLazy.Value;
+
+    /// <summary><c>Debug</c> or <c>Release</c>, as the running test assembly was built.</summary>
+    public static string Configuration =>
+        AppContext.BaseDirectory.Split(Path.DirectorySeparatorChar).Contains("Release") ? "Release" : "Debug";
+
+    public static string ServerDll => Path.Combine(Root, "src", "Ratatouille.Server", "bin", Configuration, "net10.0", "Ratatouille.Server.dll");
+
+    public static string NodeModules => Path.Combine(Root, ".tools", "node_modules");
+
+    /// <summary>A file installed by the test command, or a clear failure saying how to get it.</summary>
+    public static string Tool(params string[] relative)
+    {
+        var path = Path.Combine([NodeModules, .. relative]);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"'{path}' is missing: run ./test.sh, which installs the test tools into .tools/.");
+        }
+
+        return path;
+    }
+
+    /// <summary>A fresh, empty folder for one test.</summary>
+    public static string NewTempFolder(string prefix)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "ratatouille-tests", prefix + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
