@@ -119,7 +119,15 @@ public sealed class LocalObjectStore : IObjectStore
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
-        File.Delete(path);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Task.CompletedTask;
+        }
+
         RemoveEmptyParents(Path.GetDirectoryName(path)!);
         return Task.CompletedTask;
     }

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using Minio;
 using Minio.DataModel.Args;
-using Minio.Exceptions;
+using MinioNotFound = Minio.Exceptions.ObjectNotFoundException;
+using BucketNotFound = Minio.Exceptions.BucketNotFoundException;
 
 namespace Ratatouille.Storage;
 
@@ -93,10 +94,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                     .WithCallbackStream(async (body, ct) => await body.CopyToAsync(target, ct)),
                 cancellationToken);
         }
-        catch (Exception ex) when (ex is ObjectNotFoundException or BucketNotFoundException)
+        catch (Exception ex) when (ex is MinioNotFound or BucketNotFound)
         {
             File.Delete(localPath);
-            throw new Storage.ObjectNotFoundException(key);
+            throw new ObjectNotFoundException(key);
         }
         catch
         {
@@ -113,7 +114,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             var stat = await _client.StatObjectAsync(new StatObjectArgs().WithBucket(_bucket).WithObject(key), cancellationToken);
             return new ObjectInfo(key, stat.Size, new DateTimeOffset(DateTime.SpecifyKind(stat.LastModified, DateTimeKind.Utc)));
         }
-        catch (ObjectNotFoundException)
+        catch (MinioNotFound)
         {
             return null;
         }
@@ -138,7 +139,14 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         ObjectKeys.Validate(key);
-        await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(_bucket).WithObject(key), cancellationToken);
+        try
+        {
+            await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(_bucket).WithObject(key), cancellationToken);
+        }
+        catch (MinioNotFound)
+        {
+            // Deleting a missing object is not an error (S3 itself answers 204).
+        }
     }
 
     public string? TryGetLocalPath(string key) => null;
