@@ -40,7 +40,8 @@ public static partial class SchemaEvolution
                 continue;
             }
 
-            if (CanWiden(current.Type, column.Type))
+            // Widening the dataset's column to text would silently change what existing rows mean: refuse it.
+            if (Normalise(column.Type) != "VARCHAR" && CanWiden(current.Type, column.Type))
             {
                 merged[index] = current with { Type = column.Type };
                 continue;
