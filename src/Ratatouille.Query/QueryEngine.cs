@@ -312,11 +312,15 @@ public sealed class QueryEngine : IDisposable
         Stopwatch stopwatch, Action<Utf8JsonWriter>? writeExtra, SqlOffset offset, CancellationToken cancellationToken)
     {
         var limit = Math.Clamp(request.Limit ?? _options.DefaultRowLimit, 0, _options.MaxRowLimit);
-        var expressions = columns.Select((c, i) => IsFloating(c.Type)
-            ? $"CASE WHEN isfinite(c{i}) OR c{i} IS NULL THEN to_json(c{i}) ELSE to_json(c{i}::VARCHAR) END"
-            : $"c{i}");
-        var rowSql = columns.Count == 0 ? "'[]'" : $"json_array({string.Join(", ", expressions)})::VARCHAR";
-        var wrapped = offset.Wrap($"SELECT {rowSql} FROM (\n", sql, $"\n) AS q({Aliases(columns.Count)}) LIMIT {(long)limit + 1} OFFSET {request.Offset}");
+        // DuckDB renders each value as JSON text; exact numbers travel as their decimal text so
+        // DECIMAL, HUGEINT and BIGINT keep every digit (JSON numbers have no precision limit).
+        var expressions = columns.Select((c, i) => IsExactNumber(c.Type)
+            ? $"CAST(c{i} AS VARCHAR)"
+            : IsFloating(c.Type)
+                ? $"CAST(CASE WHEN isfinite(c{i}) OR c{i} IS NULL THEN to_json(c{i}) ELSE to_json(CAST(c{i} AS VARCHAR)) END AS VARCHAR)"
+                : $"CAST(to_json(c{i}) AS VARCHAR)").ToList();
+        var select = expressions.Count == 0 ? "1" : string.Join(", ", expressions);
+        var wrapped = offset.Wrap($"SELECT {select} FROM (\n", sql, $"\n) AS q({Aliases(columns.Count)}) LIMIT {(long)limit + 1} OFFSET {request.Offset}");
 
         await using var command = Command(connection, wrapped, request.Parameters);
         using var registration = cancellationToken.Register(command.Cancel);
@@ -346,7 +350,20 @@ public sealed class QueryEngine : IDisposable
                 break;
             }
 
-            writer.WriteRawValue(reader.GetString(0), skipInputValidation: true);
+            writer.WriteStartArray();
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (reader.IsDBNull(i))
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteRawValue(reader.GetString(i), skipInputValidation: true);
+                }
+            }
+
+            writer.WriteEndArray();
             count++;
             if (writer.BytesPending > FlushThresholdBytes)
             {
@@ -462,6 +479,9 @@ public sealed class QueryEngine : IDisposable
     private static string Aliases(int count) => count == 0 ? string.Empty : string.Join(", ", Enumerable.Range(0, count).Select(i => $"c{i}"));
 
     private static bool IsFloating(string type) => type is "DOUBLE" or "FLOAT" or "REAL";
+
+    private static bool IsExactNumber(string type) =>
+        type is "BIGINT" or "UBIGINT" or "HUGEINT" or "UHUGEINT" || type.StartsWith("DECIMAL", StringComparison.Ordinal);
 
     private static bool IsPlainCsv(string type) =>
         type is "BOOLEAN" or "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT" or "UINTEGER"
