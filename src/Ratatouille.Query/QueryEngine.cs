@@ -28,6 +28,7 @@ public sealed class QueryEngine : IDisposable
     private readonly DuckDbInstance _sandbox;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DatasetView> _snapshotViews = new(StringComparer.Ordinal);
+    private readonly Dictionary<DatasetName, long> _materialized = [];
     private Dictionary<DatasetName, DatasetView> _views = [];
     private long _catalogVersion = 1;
     private long _appliedVersion;
@@ -96,7 +97,11 @@ public sealed class QueryEngine : IDisposable
 
         var (snapshot, files) = await _catalog.GetSnapshotFilesAsync(name, snapshotId, cancellationToken);
         var old = new DatasetView(name, snapshot.Id, snapshot.Schema, files);
-        _sandbox.Execute(CreateViewSql(old, relation));
+        using (await _files.AcquireAsync(files.Select(f => f.Key), cancellationToken))
+        {
+            _sandbox.Execute(CreateViewSql(old, relation));
+        }
+
         _snapshotViews[relation] = old;
         return (relation, old.Schema, old.SnapshotId);
     }
@@ -121,7 +126,7 @@ public sealed class QueryEngine : IDisposable
             await EnsureViewsAsync(token);
             using var scope = await OpenScopeAsync(request.Snapshots, token);
             var analyzed = SqlGuard.Analyze(scope.Connection, request.Sql);
-            using var lease = await _files.AcquireAsync(scope.FilesFor(analyzed.Tables, _snapshotViews), token);
+            using var lease = await PrepareAsync(scope, analyzed, token);
             var columns = Describe(scope.Connection, analyzed.Sql, request.Parameters, offset);
             switch (format)
             {
@@ -164,6 +169,7 @@ public sealed class QueryEngine : IDisposable
         try
         {
             var analyzed = SqlGuard.Analyze(scope.Connection, sql);
+            using var lease = await PrepareAsync(scope, analyzed, cancellationToken);
             var offset = new SqlOffset();
             try
             {
@@ -218,14 +224,10 @@ public sealed class QueryEngine : IDisposable
             var state = await _catalog.GetCurrentStateAsync(cancellationToken);
             var next = state.ToDictionary(s => s.Name, s => new DatasetView(s.Name, s.Snapshot.Id, s.Snapshot.Schema, s.Files));
             var sql = new StringBuilder();
-            foreach (var removed in _views.Keys.Where(k => !next.ContainsKey(k)))
+            foreach (var removed in _materialized.Keys.Where(k => !next.ContainsKey(k)).ToList())
             {
                 sql.Append("DROP VIEW IF EXISTS ").Append(QualifiedName(removed)).Append(";\n");
-            }
-
-            foreach (var view in next.Values.Where(v => !_views.TryGetValue(v.Name, out var old) || old.SnapshotId != v.SnapshotId))
-            {
-                sql.Append(CreateViewSql(view)).Append(";\n");
+                _materialized.Remove(removed);
             }
 
             if (sql.Length > 0)
@@ -274,20 +276,50 @@ public sealed class QueryEngine : IDisposable
             overridden[name] = new DatasetView(name, snapshot.Id, snapshot.Schema, files);
         }
 
-        var sandbox = CreateSandbox();
+        return new QueryScope(null!, overridden, CreateSandbox());
+    }
+
+    /// <summary>
+    /// Fetches the files of the datasets a statement names and makes sure their views exist at the
+    /// right snapshot. Views are created lazily, once their files are local, because DuckDB reads a
+    /// file's footer when it binds a view (on S3 the files come from the bounded cache).
+    /// </summary>
+    private async Task<FileLease> PrepareAsync(QueryScope scope, AnalyzedSql analyzed, CancellationToken cancellationToken)
+    {
+        var referenced = scope.Views.Values.Where(v => analyzed.Tables.Contains((v.Name.LayerName, v.Name.Name))).ToList();
+        var snapshotViews = _snapshotViews.Where(s => analyzed.Tables.Contains(("_snapshots", s.Key[(s.Key.IndexOf('.', StringComparison.Ordinal) + 1)..].Trim('"')))).Select(s => s.Value);
+        var lease = await _files.AcquireAsync(referenced.Concat(snapshotViews).SelectMany(v => v.Files.Select(f => f.Key)), cancellationToken);
         try
         {
-            var sql = string.Join(";\n", overridden.Values.Select(CreateViewSql));
-            if (sql.Length > 0)
+            if (scope.Owned is { } privateSandbox)
             {
-                sandbox.Execute(sql);
+                foreach (var view in referenced)
+                {
+                    privateSandbox.Execute(CreateViewSql(view));
+                }
+
+                return lease;
             }
 
-            return new QueryScope(sandbox.Open(), overridden, sandbox);
+            await _refreshGate.WaitAsync(cancellationToken);
+            try
+            {
+                foreach (var view in referenced.Where(v => !_materialized.TryGetValue(v.Name, out var id) || id != v.SnapshotId))
+                {
+                    _sandbox.Execute(CreateViewSql(view));
+                    _materialized[view.Name] = view.SnapshotId;
+                }
+            }
+            finally
+            {
+                _refreshGate.Release();
+            }
+
+            return lease;
         }
         catch
         {
-            sandbox.Dispose();
+            lease.Dispose();
             throw;
         }
     }
@@ -506,20 +538,21 @@ public sealed class QueryEngine : IDisposable
 
     private sealed record DatasetView(DatasetName Name, long SnapshotId, IReadOnlyList<ColumnSchema> Schema, IReadOnlyList<DataFileInfo> Files);
 
-    private sealed class QueryScope(DuckDBConnection connection, IReadOnlyDictionary<DatasetName, DatasetView> views, DuckDbInstance? owned) : IDisposable
+    private sealed class QueryScope(DuckDBConnection? connection, IReadOnlyDictionary<DatasetName, DatasetView> views, DuckDbInstance? owned) : IDisposable
     {
-        public DuckDBConnection Connection { get; } = connection;
+        private DuckDBConnection? _connection = connection;
 
-        public IEnumerable<string> FilesFor(IReadOnlySet<(string Schema, string Table)> tables, IReadOnlyDictionary<string, DatasetView> snapshotViews) =>
-            views.Values
-                .Where(v => tables.Contains((v.Name.LayerName, v.Name.Name)))
-                .Concat(snapshotViews.Where(s => tables.Contains(("_snapshots", s.Key[(s.Key.IndexOf('.', StringComparison.Ordinal) + 1)..].Trim('"')))).Select(s => s.Value))
-                .SelectMany(v => v.Files.Select(f => f.Key));
+        public DuckDBConnection Connection => _connection ??= Owned!.Open();
+
+        public IReadOnlyDictionary<DatasetName, DatasetView> Views { get; } = views;
+
+        /// <summary>The private sandbox of a time-travel query, or null for the shared one.</summary>
+        public DuckDbInstance? Owned { get; } = owned;
 
         public void Dispose()
         {
-            Connection.Dispose();
-            owned?.Dispose();
+            _connection?.Dispose();
+            Owned?.Dispose();
         }
     }
 }

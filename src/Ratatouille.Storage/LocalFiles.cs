@@ -112,7 +112,15 @@ public sealed class LocalFiles
             Task? download;
             lock (_gate)
             {
-                if (_entries.TryGetValue(key, out var entry))
+                if (_entries.TryGetValue(key, out var entry) && entry.Pins == 0 && !File.Exists(CachePath(key)))
+                {
+                    // Removed behind our back (disk cleanup): forget it and fetch again.
+                    _entries.Remove(key);
+                    _cachedBytes -= entry.Size;
+                    entry = null;
+                }
+
+                if (entry is not null)
                 {
                     entry.Pins++;
                     entry.LastUse = DateTime.UtcNow.Ticks;
