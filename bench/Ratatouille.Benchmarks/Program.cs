@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using Ratatouille.Testing;
+
+// Ratatouille against raw DuckDB.NET on the same data in the same run. Usage:
+//   dotnet run -c Release --project bench/Ratatouille.Benchmarks [-- --large]
+// --large also measures the aggregate on a 30x enlargement of flights-3m (90M rows).
+var large = args.Contains("--large");
+var source = RepositoryPaths.Tool("vega-datasets", "data", "flights-3m.parquet");
+var work = RepositoryPaths.NewTempFolder("bench");
+var csv = Path.Combine(work, "flights-3m.csv");
+var results = new List<(string Name, string Ratatouille, string Raw, string Ratio)>();
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+using (var duck = RawDuck())
+{
+    Execute(duck, $"COPY (SELECT * FROM read_parquet('{source}')) TO '{csv}' (FORMAT csv, HEADER)");
+    if (large)
+    {
+        Execute(duck, $"COPY (SELECT f.* FROM read_parquet('{source}') f, range(30)) TO '{Path.Combine(work, "flights-90m.parquet")}' (FORMAT parquet)");
+    }
+}
+
+// Start-to-ready on an empty data directory, and idle memory.
+var sw = Stopwatch.StartNew();
+var server = await ServerProcess.StartAsync(Path.Combine(work, "data"), new Dictionary<string, string>
+{
+    ["Query__MaxRowLimit"] = "100000000",
+    ["Query__Timeout"] = "00:10:00",
+    ["Ingest__MaxUploadMb"] = "20000",
+});
+var startMs = sw.Elapsed.TotalMilliseconds;
+await Task.Delay(3000);
+var idleRss = RssMb(server.ProcessId);
+results.Add(("Start to ready (empty data dir)", $"{startMs:0} ms", "—", "target ≤ 3000 ms"));
+results.Add(("Idle RSS after start", $"{idleRss:0} MB", "—", "target ≤ 300 MB"));
+
+using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(30) };
+
+// CSV upload → bronze vs DuckDB read_csv + COPY to Parquet.
+var uploadMs = Median(3, () => Upload(http, csv, "bronze", "flights_csv", "replace"));
+var rawCsvMs = Median(3, () =>
+{
+    using var duck = RawDuck();
+    var t = Stopwatch.StartNew();
+    Execute(duck, $"COPY (SELECT * FROM read_csv('{csv}')) TO '{Path.Combine(work, "raw.parquet")}' (FORMAT parquet, COMPRESSION snappy)");
+    return t.Elapsed.TotalMilliseconds;
+});
+results.Add(($"CSV upload → bronze ({new FileInfo(csv).Length / 1048576} MB, 3M rows)", $"{uploadMs:0} ms", $"{rawCsvMs:0} ms", $"{uploadMs / rawCsvMs:0.00} (target ≤ 1.25)"));
+
+Upload(http, source, "bronze", "flights", "replace");
+var aggregate = "SELECT origin, count(*) AS n, avg(delay) AS delay, sum(distance) AS distance FROM {0} GROUP BY origin ORDER BY n DESC";
+var apiAggMs = Median(7, () => Query(http, string.Format(CultureInfo.InvariantCulture, aggregate, "bronze.flights"), "application/json"));
+var rawAggMs = Median(7, () => RawQuery(string.Format(CultureInfo.InvariantCulture, aggregate, $"read_parquet('{source}')")));
+results.Add(("Aggregate via POST /api/v1/query (3M rows)", $"{apiAggMs:0.0} ms", $"{rawAggMs:0.0} ms", $"{apiAggMs / rawAggMs:0.00} (target ≤ 1.10)"));
+
+if (large)
+{
+    Upload(http, Path.Combine(work, "flights-90m.parquet"), "bronze", "flights_90m", "replace");
+    var apiLarge = Median(3, () => Query(http, string.Format(CultureInfo.InvariantCulture, aggregate, "bronze.flights_90m"), "application/json"));
+    var rawLarge = Median(3, () => RawQuery(string.Format(CultureInfo.InvariantCulture, aggregate, $"read_parquet('{Path.Combine(work, "flights-90m.parquet")}')")));
+    results.Add(("Aggregate via POST /api/v1/query (90M rows, 30x)", $"{apiLarge:0} ms", $"{rawLarge:0} ms", $"{apiLarge / rawLarge:0.00} (target ≤ 1.10)"));
+}
+
+// Export throughput: every row of the 3M-row dataset, against DuckDB's own reader over the same file.
+var rows = 3_000_000.0;
+var rawReaderMs = Median(3, () => RawRead($"SELECT * FROM read_parquet('{source}')"));
+results.Add(("Raw DuckDB.NET reader, all rows (baseline)", "—", $"{rows / rawReaderMs * 1000 / 1e6:0.00} M rows/s", "—"));
+foreach (var (format, accept, target) in new[] { ("JSON", "application/json", 0.5), ("CSV", "text/csv", 0.8), ("Parquet", "application/vnd.apache.parquet", 0.8), ("Arrow IPC", "application/vnd.apache.arrow.stream", 0.8) })
+{
+    var sql = "SELECT * FROM bronze.flights";
+    var ms = Median(3, () => Query(http, sql, accept, limit: format == "JSON" ? 3_000_000 : null));
+    results.Add(($"Export {format}, all 3M rows", $"{rows / ms * 1000 / 1e6:0.00} M rows/s", $"{rows / rawReaderMs * 1000 / 1e6:0.00} M rows/s", $"{rawReaderMs / ms:0.00} (target ≥ {target})"));
+}
+
+// Data API: pages of 100 rows at random offsets of a 1M-row dataset.
+Query(http, "SELECT 1", "application/json");
+using (var duck = RawDuck())
+{
+    Execute(duck, $"COPY (SELECT * FROM read_parquet('{source}') LIMIT 1000000) TO '{Path.Combine(work, "flights-1m.parquet")}' (FORMAT parquet)");
+}
+
+Upload(http, Path.Combine(work, "flights-1m.parquet"), "silver", "flights_1m", "replace");
+var random = new Random(1);
+var latencies = new List<double>();
+for (var i = 0; i < 300; i++)
+{
+    var offset = random.Next(0, 999_900);
+    var t = Stopwatch.StartNew();
+    using var page = await http.GetAsync($"/api/v1/datasets/silver/flights_1m/rows?limit=100&offset={offset}");
+    page.EnsureSuccessStatusCode();
+    await page.Content.ReadAsByteArrayAsync();
+    if (i >= 20)
+    {
+        latencies.Add(t.Elapsed.TotalMilliseconds);
+    }
+}
+
+latencies.Sort();
+results.Add(("Data API page (100 rows, random offset, 1M rows): p50", $"{latencies[latencies.Count / 2]:0.0} ms", "—", "—"));
+results.Add(("Data API page (100 rows, random offset, 1M rows): p95", $"{latencies[(int)(latencies.Count * 0.95)]:0.0} ms", "—", "target ≤ 50 ms"));
+var filtered = new List<double>();
+for (var i = 0; i < 100; i++)
+{
+    var t = Stopwatch.StartNew();
+    using var page = await http.GetAsync($"/api/v1/datasets/silver/flights_1m/rows?limit=100&filter=origin:eq:SFO&orderBy=delay:desc");
+    page.EnsureSuccessStatusCode();
+    await page.Content.ReadAsByteArrayAsync();
+    filtered.Add(t.Elapsed.TotalMilliseconds);
+}
+
+filtered.Sort();
+results.Add(("Data API page, filter + order by (1M rows): p95", $"{filtered[95]:0.0} ms", "—", "target ≤ 50 ms"));
+results.Add(("RSS after the run", $"{RssMb(server.ProcessId):0} MB", "—", "—"));
+await server.DisposeAsync();
+
+Console.WriteLine($"| Measure | Ratatouille | Raw DuckDB | Ratio |");
+Console.WriteLine("|---|---|---|---|");
+foreach (var r in results)
+{
+    Console.WriteLine($"| {r.Name} | {r.Ratatouille} | {r.Raw} | {r.Ratio} |");
+}
+
+Directory.Delete(work, recursive: true);
+return;
+
+static DuckDBConnection RawDuck()
+{
+    var connection = new DuckDBConnection("DataSource=:memory:");
+    connection.Open();
+    Execute(connection, $"SET threads={Environment.ProcessorCount}; SET memory_limit='2GB'; SET preserve_insertion_order=true;");
+    return connection;
+}
+
+static void Execute(DuckDBConnection connection, string sql)
+{
+    using var command = connection.CreateCommand();
+    command.CommandText = sql;
+    command.ExecuteNonQuery();
+}
+
+static double RawQuery(string sql)
+{
+    using var duck = RawDuck();
+    var t = Stopwatch.StartNew();
+    using var command = duck.CreateCommand();
+    command.CommandText = sql;
+    using var reader = command.ExecuteReader();
+    var values = new object[reader.FieldCount];
+    while (reader.Read())
+    {
+        reader.GetValues(values);
+    }
+
+    return t.Elapsed.TotalMilliseconds;
+}
+
+static double RawRead(string sql)
+{
+    using var duck = RawDuck();
+    var t = Stopwatch.StartNew();
+    using var command = duck.CreateCommand();
+    command.CommandText = sql;
+    command.UseStreamingMode = true;
+    using var reader = command.ExecuteReader();
+    var values = new object[reader.FieldCount];
+    while (reader.Read())
+    {
+        reader.GetValues(values);
+    }
+
+    return t.Elapsed.TotalMilliseconds;
+}
+
+static double Upload(HttpClient http, string path, string layer, string name, string mode)
+{
+    var t = Stopwatch.StartNew();
+    using var file = File.OpenRead(path);
+    using var content = new MultipartFormDataContent { { new StreamContent(file), "file", Path.GetFileName(path) } };
+    using var response = http.PostAsync($"/api/v1/datasets/{layer}/{name}/upload?mode={mode}", content).GetAwaiter().GetResult();
+    if (!response.IsSuccessStatusCode)
+    {
+        throw new InvalidOperationException(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+    }
+
+    return t.Elapsed.TotalMilliseconds;
+}
+
+static double Query(HttpClient http, string sql, string accept, int? limit = null)
+{
+    var t = Stopwatch.StartNew();
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/query") { Content = JsonContent.Create(new { sql, limit }) };
+    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+    using var response = http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+    if (!response.IsSuccessStatusCode)
+    {
+        throw new InvalidOperationException(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+    }
+
+    using var body = response.Content.ReadAsStream();
+    var buffer = new byte[1 << 16];
+    while (body.Read(buffer, 0, buffer.Length) > 0)
+    {
+    }
+
+    return t.Elapsed.TotalMilliseconds;
+}
+
+static double Median(int runs, Func<double> measure)
+{
+    measure(); // warm-up
+    var samples = Enumerable.Range(0, runs).Select(_ => measure()).Order().ToList();
+    return samples[samples.Count / 2];
+}
+
+static double RssMb(int pid)
+{
+    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+}
