@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.FluentUI.AspNetCore.Components;
+using Ratatouille.Web.Services;
 
 namespace Ratatouille.Web;
 
@@ -8,6 +10,8 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddRatatouilleWeb(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddFluentUIComponents();
+        services.AddSingleton<UiQueryRunner>();
         return services;
     }
 }
