@@ -12,14 +12,13 @@ public sealed class DuckDbInstance : IDisposable
 {
     private readonly DuckDBConnection _keeper;
 
-    private DuckDbInstance(string dataSource)
+    private DuckDbInstance()
     {
-        ConnectionString = $"DataSource={dataSource};errors_as_json=true";
-        _keeper = new DuckDBConnection(ConnectionString);
+        // A plain ":memory:" database per instance; further connections are duplicates of the keeper
+        // (a named ":memory:x" data source would be a file called ":memory:x" on disk).
+        _keeper = new DuckDBConnection("DataSource=:memory:;errors_as_json=true");
         _keeper.Open();
     }
-
-    public string ConnectionString { get; }
 
     /// <summary>
     /// A sandbox: settings first, then <c>enable_external_access=false</c>, then
@@ -27,7 +26,7 @@ public sealed class DuckDbInstance : IDisposable
     /// </summary>
     public static DuckDbInstance CreateSandbox(QueryOptions options, IEnumerable<string> readableFolders, Action<DuckDBConnection>? beforeLock = null)
     {
-        var instance = new DuckDbInstance(":memory:sandbox-" + Guid.NewGuid().ToString("N"));
+        var instance = new DuckDbInstance();
         try
         {
             var folders = readableFolders.Select(f => f.EndsWith('/') ? f : f + "/").ToList();
@@ -51,7 +50,7 @@ public sealed class DuckDbInstance : IDisposable
     /// <summary>The kernel's own instance: no user SQL ever runs here.</summary>
     public static DuckDbInstance CreateKernel(QueryOptions options, string tempFolder)
     {
-        var instance = new DuckDbInstance(":memory:kernel-" + Guid.NewGuid().ToString("N"));
+        var instance = new DuckDbInstance();
         try
         {
             Directory.CreateDirectory(tempFolder);
@@ -70,9 +69,22 @@ public sealed class DuckDbInstance : IDisposable
 
     public DuckDBConnection Open()
     {
-        var connection = new DuckDBConnection(ConnectionString);
-        connection.Open();
-        return connection;
+        DuckDBConnection connection;
+        lock (_keeper)
+        {
+            connection = _keeper.Duplicate();
+        }
+
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs statements on the keeper connection (setup and view maintenance only).</summary>
