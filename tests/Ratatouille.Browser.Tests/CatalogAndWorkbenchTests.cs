@@ -8,6 +8,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Ratatouille.Browser.Tests;
 
 /// <summary>Paging, snapshot history, rollback, delete and the workbench's paging and cancel, on their own server.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class CatalogAndWorkbenchTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     [Fact]

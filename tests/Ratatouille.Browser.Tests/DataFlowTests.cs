@@ -6,6 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Ratatouille.Browser.Tests;
 
 /// <summary>The flow in a real browser against a real server: upload → preview → query → export, and errors a user must see.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class DataFlowTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     // A leading-zero code (must stay text), a quoted field with a comma, an escaped quote, an empty field.
