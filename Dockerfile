@@ -16,7 +16,8 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8000 \
     DOTNET_gcServer=0
 VOLUME ["/data"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD wget -qO- http://127.0.0.1:8000/health/ready >/dev/null || exit 1
-USER $APP_UID
+# No HEALTHCHECK here: the runtime image has neither curl nor wget. Orchestrators probe
+# GET /health/live and GET /health/ready directly.
+# Runs as root so a bind-mounted ./data owned by the host user is writable; to run as the
+# image's non-root user instead, chown the data folder to 1654 and add `user: "1654"` in compose.
 ENTRYPOINT ["dotnet", "Ratatouille.Server.dll"]

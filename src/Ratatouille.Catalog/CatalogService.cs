@@ -205,6 +205,7 @@ public sealed class CatalogService(
         var orphanBefore = now - (orphanGrace ?? options.Value.OrphanGracePeriod);
         var expired = 0;
         var deadKeys = new List<string>();
+        var changed = new List<CatalogChange>();
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -215,9 +216,14 @@ public sealed class CatalogService(
                 try
                 {
                     await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-                    expired += await db.Snapshots
+                    var expiredHere = await db.Snapshots
                         .Where(s => s.DatasetId == dataset.Id && !s.Expired && s.Id != dataset.CurrentSnapshotId && s.CreatedAt < expireBefore)
                         .ExecuteUpdateAsync(u => u.SetProperty(s => s.Expired, true), cancellationToken);
+                    expired += expiredHere;
+                    if (expiredHere > 0)
+                    {
+                        changed.Add(new CatalogChange(DatasetName.Create(dataset.Layer, dataset.Name), dataset.CurrentSnapshotId));
+                    }
                     var oldestKept = await db.Snapshots.Where(s => s.DatasetId == dataset.Id && !s.Expired).MinAsync(s => (long?)s.Id, cancellationToken) ?? long.MaxValue;
                     var dead = db.DataFiles.Where(f => f.DatasetId == dataset.Id && f.EndSnapshotId != null && f.EndSnapshotId <= oldestKept);
                     deadKeys.AddRange(await dead.Select(f => f.Key).ToListAsync(cancellationToken));
@@ -229,6 +235,11 @@ public sealed class CatalogService(
                     gate.Release();
                 }
             }
+        }
+
+        foreach (var change in changed)
+        {
+            Changed?.Invoke(change);
         }
 
         HashSet<string> referenced;
@@ -250,9 +261,9 @@ public sealed class CatalogService(
         var orphans = 0;
         await foreach (var obj in store.ListAsync(ObjectKeys.Warehouse, cancellationToken))
         {
-            if (!referenced.Contains(obj.Key) && !deletedSet.Contains(obj.Key) && obj.LastModified.UtcDateTime < orphanBefore)
+            if (!referenced.Contains(obj.Key) && !deletedSet.Contains(obj.Key) && obj.LastModified.UtcDateTime < orphanBefore
+                && await DeleteOrphanAsync(obj.Key, cancellationToken))
             {
-                await store.DeleteAsync(obj.Key, cancellationToken);
                 bytes += obj.Size;
                 orphans++;
             }
@@ -260,6 +271,33 @@ public sealed class CatalogService(
 
         logger.LogInformation("Vacuum expired {Snapshots} snapshots, deleted {Files} files and {Orphans} orphans ({Bytes} bytes)", expired, toDelete.Count, orphans, bytes);
         return new VacuumResult(expired, toDelete.Count, bytes, orphans);
+    }
+
+    /// <summary>Deletes an unreferenced warehouse file under its dataset's write lock, after checking again that no commit took it.</summary>
+    private async Task<bool> DeleteOrphanAsync(string key, CancellationToken cancellationToken)
+    {
+        var parts = key.Split('/');
+        var gate = parts.Length >= 4 ? _writeLocks.GetOrAdd($"{parts[1]}.{parts[2]}", _ => new SemaphoreSlim(1, 1)) : null;
+        if (gate is not null)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (await db.DataFiles.AnyAsync(f => f.Key == key, cancellationToken))
+            {
+                return false;
+            }
+
+            await store.DeleteAsync(key, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            gate?.Release();
+        }
     }
 
     private async Task<SnapshotInfo> CommitLockedAsync(CommitRequest request, CancellationToken cancellationToken)
@@ -281,11 +319,20 @@ public sealed class CatalogService(
         }
         else if (request.CreateOnly)
         {
-            throw new CatalogException(CatalogError.Conflict, $"Dataset {name} already exists; use mode=append or mode=replace to write to it.");
+            throw new CatalogException(CatalogError.AlreadyExists, $"Dataset {name} already exists; use mode=append or mode=replace to write to it.");
         }
         else if (request.ExpectedSnapshotId is { } expected && dataset.CurrentSnapshotId != expected)
         {
             throw new CatalogException(CatalogError.Conflict, $"Dataset {name} changed: it is at snapshot {dataset.CurrentSnapshotId}, not {expected}.");
+        }
+
+        foreach (var file in request.Files)
+        {
+            // Under the dataset's lock, so vacuum (which deletes orphans under the same lock) cannot remove it after this check.
+            if (await store.StatAsync(file.Key, cancellationToken) is null)
+            {
+                throw new CatalogException(CatalogError.Conflict, $"Data file {file.Key} disappeared before the commit (removed by vacuum as an orphan?); nothing was written, retry the write.");
+            }
         }
 
         var current = dataset.CurrentSnapshotId is { } cid ? await db.Snapshots.AsNoTracking().SingleAsync(s => s.Id == cid, cancellationToken) : null;

@@ -52,6 +52,12 @@ public sealed class DatasetWriter : IDisposable
                 schema = ReadSchema(connection, target);
             }
 
+            // DuckDB does not fsync what COPY wrote: make the file durable before a snapshot can name it.
+            await using (var durable = new FileStream(target, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+            {
+                durable.Flush(flushToDisk: true);
+            }
+
             var bytes = new FileInfo(target).Length;
             if (inPlace is null)
             {

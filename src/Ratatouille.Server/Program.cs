@@ -5,6 +5,8 @@ using Ratatouille.Web;
 using Ratatouille.Web.Components;
 
 var builder = WebApplication.CreateBuilder(args);
+// RATATOUILLE__Section__Key environment variables override everything else (Section__Key works too).
+builder.Configuration.AddEnvironmentVariables("RATATOUILLE__");
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
 {
     builder.WebHost.UseUrls("http://localhost:8000");

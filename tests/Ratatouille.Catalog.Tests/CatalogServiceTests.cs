@@ -141,6 +141,20 @@ public sealed class CatalogServiceTests
     }
 
     [Fact]
+    public async Task CommitAsync_FileRemovedBeforeCommit_FailsAndCommitsNothing()
+    {
+        await using var h = await CatalogHarness.StartAsync();
+        var file = await h.PutFileAsync("bronze.orders", 1);
+        await h.Store.DeleteAsync(file.Key, TestTimeout.Token);
+
+        var ex = await Assert.ThrowsAsync<CatalogException>(() => h.Catalog.CommitAsync(new CommitRequest(Orders, WriteMode.Append, [file], Schema, "t"), TestTimeout.Token));
+
+        Assert.Equal(CatalogError.Conflict, ex.Error);
+        Assert.Contains("disappeared", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(await h.Catalog.ListDatasetsAsync(TestTimeout.Token));
+    }
+
+    [Fact]
     public async Task DeleteAsync_RemovesDatasetAndFiles()
     {
         await using var h = await CatalogHarness.StartAsync();
@@ -164,7 +178,7 @@ public sealed class CatalogServiceTests
         var ex = await Assert.ThrowsAsync<CatalogException>(async () => await h.Catalog.CommitAsync(
             new CommitRequest(Orders, WriteMode.Replace, [await h.PutFileAsync("bronze.orders", 1)], Schema, "t") { CreateOnly = true }, TestTimeout.Token));
 
-        Assert.Equal(CatalogError.Conflict, ex.Error);
+        Assert.Equal(CatalogError.AlreadyExists, ex.Error);
         Assert.Contains("already exists", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -42,7 +42,7 @@ public sealed class IngestTests : IAsyncLifetime
         Assert.Equal("DECIMAL(10,2)", result.Snapshot.Schema[2].Type);
         using var doc = await _kernel.QueryJsonAsync("SELECT column1, column2 FROM bronze.semi ORDER BY column0");
         Assert.Equal("0042", doc.RootElement.GetProperty("rows")[0][0].GetString());
-        Assert.Equal("2.50", doc.RootElement.GetProperty("rows")[0][1].GetRawText());
+        Assert.Equal(2.50m, doc.RootElement.GetProperty("rows")[0][1].GetDecimal());
     }
 
     [Fact]

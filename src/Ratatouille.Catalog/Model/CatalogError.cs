@@ -9,5 +9,6 @@ public enum CatalogError
     SnapshotExpired,
     SchemaConflict,
     Conflict,
+    AlreadyExists,
     InvalidRequest,
 }

@@ -31,7 +31,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         CatalogException ce => Problem(ce.Error switch
         {
             CatalogError.NotFound or CatalogError.SnapshotNotFound => StatusCodes.Status404NotFound,
-            CatalogError.Conflict => StatusCodes.Status409Conflict,
+            CatalogError.Conflict or CatalogError.AlreadyExists => StatusCodes.Status409Conflict,
             CatalogError.SnapshotExpired => StatusCodes.Status410Gone,
             _ => StatusCodes.Status400BadRequest,
         }, ce.Error switch
@@ -41,6 +41,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             CatalogError.SnapshotExpired => "Snapshot expired",
             CatalogError.SchemaConflict => "Incompatible schema",
             CatalogError.Conflict => "Concurrent change",
+            CatalogError.AlreadyExists => "Dataset exists",
             CatalogError.InvalidName => "Invalid dataset name",
             _ => "Invalid request",
         }, ce.Message),
