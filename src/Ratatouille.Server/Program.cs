@@ -16,6 +16,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.WebHost.UseStaticWebAssets();
 builder.AddRatatouilleKernel();
 builder.Services.AddProblemDetails();
+// Malformed bodies and parameters become exceptions, so they get a problem document with the reason.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<KernelHealthCheck>("kernel");
 builder.Services.AddEndpointsApiExplorer();

@@ -78,6 +78,31 @@ public sealed class QueryApiTests : IClassFixture<QueryApiTests.Fixture>
         Assert.Contains("missing_col", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{not json", "application/json")]
+    [InlineData("{\"limit\": 5}", "application/json")]
+    [InlineData("{\"sql\": \"   \"}", "application/json")]
+    public async Task Query_MalformedBody_Is400ProblemWithReason(string body, string contentType)
+    {
+        using var client = _factory.CreateClient();
+        using var response = await client.PostAsync("/api/v1/query", new StringContent(body, System.Text.Encoding.UTF8, contentType), TestTimeout.Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestTimeout.Token)).RootElement;
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task Query_GetWithoutSql_Is400()
+    {
+        using var client = _factory.CreateClient();
+        using var response = await client.GetAsync("/api/v1/query?format=csv", TestTimeout.Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("sql is required", await response.Content.ReadAsStringAsync(TestTimeout.Token), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Query_GetWithFormatParameter_DownloadsCsv()
     {

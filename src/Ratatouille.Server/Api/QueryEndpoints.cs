@@ -31,7 +31,7 @@ public static class QueryEndpoints
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
             .ProducesProblem(StatusCodes.Status408RequestTimeout);
 
-        group.MapGet("/", async ([FromQuery] string sql, [FromQuery] int? limit, [FromQuery] string? format, HttpContext http, QueryEngine engine, CancellationToken cancellationToken) =>
+        group.MapGet("/", async ([FromQuery] string? sql, [FromQuery] int? limit, [FromQuery] string? format, HttpContext http, QueryEngine engine, CancellationToken cancellationToken) =>
             {
                 await RunAsync(http, engine, sql, limit, null, format, cancellationToken);
                 return Results.Empty;
