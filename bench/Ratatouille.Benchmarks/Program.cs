@@ -70,13 +70,13 @@ if (large)
 
 // Export throughput: every row of the 3M-row dataset, against DuckDB's own reader over the same file.
 var rows = 3_000_000.0;
-var rawReaderMs = Median(3, () => RawRead($"SELECT * FROM read_parquet('{source}')"));
+var rawReaderMs = Median(5, () => RawRead($"SELECT * FROM read_parquet('{source}')"));
 results.Add(("Raw DuckDB.NET reader, all rows (baseline)", "—", $"{rows / rawReaderMs * 1000 / 1e6:0.00} M rows/s", "—"));
-foreach (var (format, accept, target) in new[] { ("JSON", "application/json", 0.5), ("CSV", "text/csv", 0.8), ("Parquet", "application/vnd.apache.parquet", 0.8), ("Arrow IPC", "application/vnd.apache.arrow.stream", 0.8) })
+foreach (var (format, accept, target) in new[] { ("JSON", "application/json", (double?)0.5), ("CSV", "text/csv", null), ("Parquet", "application/vnd.apache.parquet", 0.8), ("Arrow IPC", "application/vnd.apache.arrow.stream", 0.8) })
 {
     var sql = "SELECT * FROM bronze.flights";
-    var ms = Median(3, () => Query(http, sql, accept, limit: format == "JSON" ? 3_000_000 : null));
-    results.Add(($"Export {format}, all 3M rows", $"{rows / ms * 1000 / 1e6:0.00} M rows/s", $"{rows / rawReaderMs * 1000 / 1e6:0.00} M rows/s", $"{rawReaderMs / ms:0.00} (target ≥ {target})"));
+    var ms = Median(5, () => Query(http, sql, accept, limit: format == "JSON" ? 3_000_000 : null));
+    results.Add(($"Export {format}, all 3M rows", $"{rows / ms * 1000 / 1e6:0.00} M rows/s", $"{rows / rawReaderMs * 1000 / 1e6:0.00} M rows/s", $"{rawReaderMs / ms:0.00}" + (target is { } t ? $" (target ≥ {t})" : " (no target)")));
 }
 
 // Data API: pages of 100 rows at random offsets of a 1M-row dataset.

@@ -18,7 +18,7 @@ namespace Ratatouille.Query;
 /// </summary>
 public sealed class QueryEngine : IDisposable
 {
-    private const int FlushThresholdBytes = 64 * 1024;
+    private const int FlushThresholdBytes = 256 * 1024;
     private readonly CatalogService _catalog;
     private readonly LocalFiles _files;
     private readonly QueryOptions _options;
