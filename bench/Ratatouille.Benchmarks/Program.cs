@@ -150,6 +150,7 @@ static double RawQuery(DuckDBConnection duck, string sql)
     var t = Stopwatch.StartNew();
     using var command = duck.CreateCommand();
     command.CommandText = sql;
+    command.UseStreamingMode = true;
     using var reader = command.ExecuteReader();
     var values = new object[reader.FieldCount];
     while (reader.Read())
@@ -163,18 +164,7 @@ static double RawQuery(DuckDBConnection duck, string sql)
 static double RawRead(string sql)
 {
     using var duck = RawDuck();
-    var t = Stopwatch.StartNew();
-    using var command = duck.CreateCommand();
-    command.CommandText = sql;
-    command.UseStreamingMode = true;
-    using var reader = command.ExecuteReader();
-    var values = new object[reader.FieldCount];
-    while (reader.Read())
-    {
-        reader.GetValues(values);
-    }
-
-    return t.Elapsed.TotalMilliseconds;
+    return RawQuery(duck, sql);
 }
 
 static double Upload(HttpClient http, string path, string layer, string name, string mode)

@@ -85,22 +85,6 @@ public sealed class DatasetWriter : IDisposable
         }
     }
 
-    /// <summary>The columns a kernel-built SELECT produces.</summary>
-    public List<ColumnSchema> Describe(string selectSql)
-    {
-        using var connection = _kernel.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DESCRIBE (\n" + selectSql + "\n)";
-        using var reader = command.ExecuteReader();
-        var columns = new List<ColumnSchema>();
-        while (reader.Read())
-        {
-            columns.Add(new ColumnSchema(reader.GetString(0), reader.GetString(1)));
-        }
-
-        return columns;
-    }
-
     public void Dispose() => _kernel.Dispose();
 
     private static async Task<long> ExecuteAsync(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
@@ -118,19 +102,9 @@ public sealed class DatasetWriter : IDisposable
         }
     }
 
-    private static List<ColumnSchema> ReadSchema(DuckDBConnection connection, string parquetPath)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"DESCRIBE SELECT * FROM read_parquet({Sql.Literal(parquetPath)})";
-        using var reader = command.ExecuteReader();
-        var columns = new List<ColumnSchema>();
-        while (reader.Read())
-        {
-            columns.Add(new ColumnSchema(reader.GetString(0), reader.GetString(1)));
-        }
-
-        return columns;
-    }
+    private static List<ColumnSchema> ReadSchema(DuckDBConnection connection, string parquetPath) =>
+        DuckDbSchema.Describe(connection, $"SELECT * FROM read_parquet({Sql.Literal(parquetPath)})", [])
+            .Select(c => new ColumnSchema(c.Name, c.Type)).ToList();
 
     private async Task RemoveAsync(string key, string target, bool remote, bool stored)
     {

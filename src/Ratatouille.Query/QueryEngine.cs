@@ -333,17 +333,8 @@ public sealed class QueryEngine : IDisposable
 
     private static List<ResultColumn> Describe(DuckDBConnection connection, string sql, IReadOnlyList<object?> parameters, SqlOffset offset)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = offset.Wrap("DESCRIBE (\n", sql, "\n)");
-        AddParameters(command, parameters);
-        using var reader = command.ExecuteReader();
-        var columns = new List<ResultColumn>();
-        while (reader.Read())
-        {
-            columns.Add(new ResultColumn(reader.GetString(0), reader.GetString(1)));
-        }
-
-        return columns;
+        offset.Wrap(DuckDbSchema.Prefix, sql, string.Empty);
+        return DuckDbSchema.Describe(connection, sql, parameters);
     }
 
     private async Task WriteJsonAsync(
@@ -460,7 +451,7 @@ public sealed class QueryEngine : IDisposable
         return command;
     }
 
-    private static void AddParameters(DuckDBCommand command, IReadOnlyList<object?> parameters)
+    internal static void AddParameters(DuckDBCommand command, IReadOnlyList<object?> parameters)
     {
         foreach (var parameter in parameters)
         {
