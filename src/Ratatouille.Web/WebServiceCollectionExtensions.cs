@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Ratatouille.Web.Services;
@@ -11,6 +12,10 @@ public static class WebServiceCollectionExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddFluentUIComponents();
+        services.AddCascadingAuthenticationState();
+        // Replaces the default provider so open circuits notice disabled, deleted or demoted users.
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidator>();
+        services.AddScoped<UiUser>();
         services.AddSingleton<UiQueryRunner>();
         return services;
     }
