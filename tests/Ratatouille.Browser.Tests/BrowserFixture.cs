@@ -19,6 +19,14 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string DataDirectory { get; } = RepositoryPaths.NewTempFolder("browser");
 
+    private HttpClient? _admin;
+
+    /// <summary>
+    /// One API client signed in as the environment's administrator, shared by the class's tests:
+    /// sign-ins are rate-limited per address, and seeding data is not what the tests are about.
+    /// </summary>
+    public async Task<HttpClient> AdminClientAsync() => _admin ??= await Server.CreateClientAsync();
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
@@ -26,6 +34,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (apt-get install -y chromium).");
         }
 
+        // The server creates its first administrator (ServerProcess.AdminUser) from the environment.
         Server = await ServerProcess.StartAsync(DataDirectory);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -42,6 +51,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _admin?.Dispose();
         if (Browser is not null)
         {
             await Browser.DisposeAsync();

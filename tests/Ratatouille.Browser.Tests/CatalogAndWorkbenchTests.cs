@@ -135,7 +135,7 @@ public sealed class CatalogAndWorkbenchTests(BrowserFixture fixture, ITestOutput
     /// <summary>Seeds a dataset through the REST API; returns the new snapshot id.</summary>
     private async Task<long> UploadAsync(string layer, string name, string csv, string mode)
     {
-        using var http = new HttpClient { BaseAddress = fixture.Server.BaseAddress };
+        var http = await fixture.AdminClientAsync();
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");

@@ -26,9 +26,9 @@ public sealed class DataFlowTests(BrowserFixture fixture, ITestOutputHelper outp
         await ui.GoToAsync("/");
         await Expect(page.Locator("#home-empty")).ToContainTextAsync("No datasets yet");
 
-        // Upload through the catalog page.
+        // Upload through the catalog page (an editor's route).
         await page.Locator("#home-empty fluent-anchor-button, #home-empty a").First.ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Uri(ui.BaseAddress, "/catalog").ToString());
+        await Expect(page).ToHaveURLAsync(new Uri(ui.BaseAddress, "/catalog/upload").ToString());
         await page.WaitForSelectorAsync("#blazor-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
         await page.Locator("#upload-file").SetInputFilesAsync(new FilePayload
         {

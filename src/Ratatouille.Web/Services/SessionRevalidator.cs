@@ -15,6 +15,9 @@ namespace Ratatouille.Web.Services;
 public sealed class SessionRevalidator(ILoggerFactory loggerFactory, IServiceScopeFactory scopes)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
+    /// <summary>The security stamp the server puts into the session cookie at sign-in.</summary>
+    public const string StampClaim = "stamp";
+
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
@@ -29,6 +32,7 @@ public sealed class SessionRevalidator(ILoggerFactory loggerFactory, IServiceSco
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserService>();
         var state = await users.GetSessionStateAsync(name, cancellationToken);
-        return state is { } s && s.Role == user.FindFirstValue(ClaimTypes.Role);
+        // The stamp changes with every password, role or status change, as the cookie check on the server sees it.
+        return state is { } s && s.Role == user.FindFirstValue(ClaimTypes.Role) && s.Stamp == user.FindFirstValue(StampClaim);
     }
 }
