@@ -39,7 +39,7 @@ var idleRss = RssMb(server.ProcessId);
 results.Add(("Start to ready (empty data dir)", $"{startMs:0} ms", "—", "target ≤ 3000 ms"));
 results.Add(("Idle RSS after start", $"{idleRss:0} MB", "—", "target ≤ 300 MB"));
 
-using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(30) };
+using var http = await server.CreateClientAsync();
 
 // CSV upload → bronze vs DuckDB read_csv + COPY to Parquet.
 var uploadMs = Median(3, () => Upload(http, csv, "bronze", "flights_csv", "replace"));

@@ -50,6 +50,74 @@ public interface IRatatouilleApi
     [Post("/api/v1/query")]
     Task<HttpResponseMessage> ExportAsync([Body] QueryRequestDto request, [Header("Accept")] string accept, CancellationToken cancellationToken = default);
 
+    /// <summary>Signs in and sets the session cookie.</summary>
+    [Post("/api/v1/auth/login")]
+    Task<MeDto> LoginAsync([Body] LoginRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the session.</summary>
+    [Post("/api/v1/auth/logout")]
+    Task LogoutAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Who the caller is.</summary>
+    [Get("/api/v1/auth/me")]
+    Task<MeDto> MeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the caller's password.</summary>
+    [Post("/api/v1/auth/password")]
+    Task ChangePasswordAsync([Body] ChangePasswordRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the first administrator still has to be created.</summary>
+    [Get("/api/v1/setup")]
+    Task<SetupStatusDto> GetSetupStatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the first administrator (only while none exists) and signs in.</summary>
+    [Post("/api/v1/setup")]
+    Task<MeDto> SetupAsync([Body] LoginRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>All users (admin).</summary>
+    [Get("/api/v1/users")]
+    Task<IReadOnlyList<UserDto>> ListUsersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a user (admin).</summary>
+    [Post("/api/v1/users")]
+    Task<UserDto> CreateUserAsync([Body] CreateUserRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a user's role, state or password (admin).</summary>
+    [Put("/api/v1/users/{username}")]
+    Task<UserDto> UpdateUserAsync(string username, [Body] UpdateUserRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a user and revokes their keys (admin).</summary>
+    [Delete("/api/v1/users/{username}")]
+    Task DeleteUserAsync(string username, CancellationToken cancellationToken = default);
+
+    /// <summary>The caller's API keys (all keys for admins).</summary>
+    [Get("/api/v1/api-keys")]
+    Task<IReadOnlyList<ApiKeyDto>> ListApiKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an API key; the answer holds the key, once.</summary>
+    [Post("/api/v1/api-keys")]
+    Task<CreatedApiKeyDto> CreateApiKeyAsync([Body] CreateApiKeyRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes an API key.</summary>
+    [Delete("/api/v1/api-keys/{id}")]
+    Task RevokeApiKeyAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Secret names and metadata (admin); values are never returned.</summary>
+    [Get("/api/v1/secrets")]
+    Task<IReadOnlyList<SecretDto>> ListSecretsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a secret (admin).</summary>
+    [Put("/api/v1/secrets/{name}")]
+    Task<SecretDto> SetSecretAsync(string name, [Body] SetSecretRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a secret (admin).</summary>
+    [Delete("/api/v1/secrets/{name}")]
+    Task DeleteSecretAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The audit log, newest first (admin).</summary>
+    [Get("/api/v1/audit")]
+    Task<IReadOnlyList<AuditEntryDto>> GetAuditAsync([Query] DateTimeOffset? from = null, [Query] DateTimeOffset? to = null, [Query] string? user = null, [Query] string? action = null, [Query] int? limit = null, CancellationToken cancellationToken = default);
+
     /// <summary>Expires old snapshots and deletes files nothing references.</summary>
     [Post("/api/v1/maintenance/vacuum")]
     Task<VacuumResultDto> VacuumAsync([Body] VacuumRequest request, CancellationToken cancellationToken = default);

@@ -22,6 +22,10 @@ public sealed class SecurityOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>Sign-in attempts allowed per client address and minute (on top of the per-account lockout).</summary>
+    [Range(1, 100_000)]
+    public int LoginAttemptsPerMinute { get; set; } = 20;
+
     /// <summary>Send HSTS and redirect HTTP to HTTPS (set when served over TLS, directly or behind a proxy).</summary>
     public bool RequireHttps { get; set; }
 }

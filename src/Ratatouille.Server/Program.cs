@@ -15,6 +15,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 // Serves the UI libraries' assets (Fluent UI, Monaco) from a built — not only a published — server outside Development too.
 builder.WebHost.UseStaticWebAssets();
 builder.AddRatatouilleKernel();
+builder.AddRatatouilleSecurity();
 builder.Services.AddProblemDetails();
 // Malformed bodies and parameters become exceptions, so they get a problem document with the reason.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -31,6 +32,13 @@ builder.Services.AddSwaggerGen(options =>
     });
     options.DocInclusionPredicate((_, api) => api.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("health/", StringComparison.Ordinal)));
     options.CustomSchemaIds(type => type.Name);
+    options.AddSecurityDefinition("ApiKey", new OpenApiSecurityScheme
+    {
+        Type = SecuritySchemeType.Http,
+        Scheme = "bearer",
+        Description = "An API key (rat_…) from POST /api/v1/api-keys, sent as 'Authorization: Bearer rat_…' (or 'X-Api-Key: rat_…'). Browsers may use the session cookie instead.",
+    });
+    options.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
 });
 builder.Services.AddRatatouilleWeb();
 
@@ -39,14 +47,17 @@ await app.StartKernelAsync(app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRatatouilleSecurity();
 app.UseSwagger();
 app.UseSwaggerUI(options => options.DocumentTitle = "Ratatouille API");
 app.UseAntiforgery();
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous();
 
 app.MapDatasetEndpoints();
 app.MapQueryEndpoints();
 app.MapMaintenanceEndpoints();
+app.MapAccountEndpoints();
+app.MapAdminEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -29,7 +29,7 @@ public sealed class CrashRecoveryTests
             long committedBefore;
             await using (var server = await ServerProcess.StartAsync(data, cancellationToken: TestTimeout.Token))
             {
-                using var http = new HttpClient { BaseAddress = server.BaseAddress };
+                using var http = await server.CreateClientAsync(cancellationToken: TestTimeout.Token);
                 using (var first = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "batch.csv" } })
                 {
                     (await http.PostAsync("/api/v1/datasets/bronze/crash/upload", first, TestTimeout.Token)).EnsureSuccessStatusCode();
@@ -62,7 +62,7 @@ public sealed class CrashRecoveryTests
 
             await using (var restarted = await ServerProcess.StartAsync(data, cancellationToken: TestTimeout.Token))
             {
-                using var http = new HttpClient { BaseAddress = restarted.BaseAddress };
+                using var http = await restarted.CreateClientAsync(cancellationToken: TestTimeout.Token);
                 var catalogRows = await RowCountAsync(http, "bronze.crash");
                 Assert.True(catalogRows >= committedBefore, $"round {round}: rows went back from {committedBefore} to {catalogRows}");
                 Assert.Equal(0, catalogRows % 20_000);

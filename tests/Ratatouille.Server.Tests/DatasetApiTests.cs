@@ -88,7 +88,7 @@ public sealed class DatasetApiTests : IClassFixture<DatasetApiTests.Fixture>
     [Fact]
     public async Task Upload_WithoutMultipart_Is415()
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateAdminClient();
         using var response = await client.PostAsync("/api/v1/datasets/bronze/x/upload", new StringContent("id\n1\n"), TestTimeout.Token);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);

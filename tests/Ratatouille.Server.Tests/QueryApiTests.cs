@@ -84,7 +84,7 @@ public sealed class QueryApiTests : IClassFixture<QueryApiTests.Fixture>
     [InlineData("{\"sql\": \"   \"}", "application/json")]
     public async Task Query_MalformedBody_Is400ProblemWithReason(string body, string contentType)
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateAdminClient();
         using var response = await client.PostAsync("/api/v1/query", new StringContent(body, System.Text.Encoding.UTF8, contentType), TestTimeout.Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -96,7 +96,7 @@ public sealed class QueryApiTests : IClassFixture<QueryApiTests.Fixture>
     [Fact]
     public async Task Query_GetWithoutSql_Is400()
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateAdminClient();
         using var response = await client.GetAsync("/api/v1/query?format=csv", TestTimeout.Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -106,7 +106,7 @@ public sealed class QueryApiTests : IClassFixture<QueryApiTests.Fixture>
     [Fact]
     public async Task Query_GetWithFormatParameter_DownloadsCsv()
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateAdminClient();
         using var response = await client.GetAsync("/api/v1/query?sql=SELECT%2042%20AS%20answer&format=csv", TestTimeout.Token);
 
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
@@ -139,7 +139,7 @@ public sealed class QueryApiTests : IClassFixture<QueryApiTests.Fixture>
     public async Task Rows_InjectionInFilterValues_IsJustAValue(string key, string value, int expectedRows)
     {
         await _api.UploadAsync("silver", "inj", ApiFactory.Csv("id,name\n1,x\n"), new UploadOptions { Mode = "replace" }, TestTimeout.Token);
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateAdminClient();
 
         var page = await client.GetFromJsonAsync<QueryResultDto>($"/api/v1/datasets/silver/inj/rows?{key}={Uri.EscapeDataString(value)}", TestTimeout.Token);
 
@@ -155,7 +155,7 @@ public sealed class QueryApiTests : IClassFixture<QueryApiTests.Fixture>
     public async Task Rows_BadParameters_Are400WithDetail(string query, string detail)
     {
         await _api.UploadAsync("silver", "bad", ApiFactory.Csv("id,name\n1,x\n"), new UploadOptions { Mode = "replace" }, TestTimeout.Token);
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateAdminClient();
 
         using var response = await client.GetAsync($"/api/v1/datasets/silver/bad/rows?{query}", TestTimeout.Token);
 
@@ -167,7 +167,7 @@ public sealed class QueryApiTests : IClassFixture<QueryApiTests.Fixture>
     [Fact]
     public async Task Health_ReadyReportsEachComponent()
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateAdminClient();
         var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready", TestTimeout.Token);
 
         Assert.Equal("ready", ready.GetProperty("status").GetString());
@@ -179,7 +179,7 @@ public sealed class QueryApiTests : IClassFixture<QueryApiTests.Fixture>
     [Fact]
     public async Task Swagger_DocumentsEveryApiEndpointWithSummary()
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateAdminClient();
         var doc = await client.GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json", TestTimeout.Token);
         var paths = doc.GetProperty("paths");
 

@@ -38,7 +38,13 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, int? port = null, CancellationToken cancellationToken = default)
+    /// <summary>The administrator created from the environment unless <c>createAdmin</c> is false.</summary>
+    public const string AdminUser = "admin";
+
+    public const string AdminPassword = "admin-password-for-tests";
+
+    public static async Task<ServerProcess> StartAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, int? port = null, bool createAdmin = true, CancellationToken cancellationToken = default)
     {
         var dll = RepositoryPaths.ServerDll;
         if (!File.Exists(dll))
@@ -60,6 +66,12 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["RATATOUILLE_DATA_DIR"] = dataDirectory;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (createAdmin)
+        {
+            info.Environment["RATATOUILLE_ADMIN_USER"] = AdminUser;
+            info.Environment["RATATOUILLE_ADMIN_PASSWORD"] = AdminPassword;
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
@@ -73,6 +85,22 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await server.WaitReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
         return server;
+    }
+
+    /// <summary>An HTTP client signed in as <paramref name="user"/> (the environment's administrator by default).</summary>
+    public async Task<HttpClient> CreateClientAsync(string user = AdminUser, string password = AdminPassword, CancellationToken cancellationToken = default)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(30) };
+        var body = System.Text.Json.JsonSerializer.Serialize(new { username = user, password });
+        using var login = await client.PostAsync("/api/v1/auth/login", new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
+        if (!login.IsSuccessStatusCode)
+        {
+            var reason = await login.Content.ReadAsStringAsync(cancellationToken);
+            client.Dispose();
+            throw new InvalidOperationException($"Sign-in as {user} failed: {reason}");
+        }
+
+        return client;
     }
 
     /// <summary>SIGKILL: no shutdown code runs, like a power cut or an OOM kill.</summary>

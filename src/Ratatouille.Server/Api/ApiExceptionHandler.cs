@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Ratatouille.Catalog.Model;
 using Ratatouille.Query;
+using Ratatouille.Security;
 
 namespace Ratatouille.Server.Api;
 
@@ -46,6 +47,19 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             _ => "Invalid request",
         }, ce.Message),
         QueryException qe => QueryProblem(qe, context),
+        SecurityException se => Problem(se.Error switch
+        {
+            SecurityError.NotFound => StatusCodes.Status404NotFound,
+            SecurityError.Conflict => StatusCodes.Status409Conflict,
+            SecurityError.Forbidden => StatusCodes.Status403Forbidden,
+            _ => StatusCodes.Status400BadRequest,
+        }, se.Error switch
+        {
+            SecurityError.NotFound => "Not found",
+            SecurityError.Conflict => "Conflict",
+            SecurityError.Forbidden => "Forbidden",
+            _ => "Invalid request",
+        }, se.Message),
         IngestException ie => Problem(ie.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, ie.TooLarge ? "File too large" : "File rejected", ie.Message),
         NotAcceptableException na => Problem(StatusCodes.Status406NotAcceptable, "Not acceptable", na.Message),
         BadHttpRequestException be => Problem(be.StatusCode, "Bad request", be.Message),

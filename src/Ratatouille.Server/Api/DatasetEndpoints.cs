@@ -7,6 +7,7 @@ using Ratatouille.Catalog;
 using Ratatouille.Catalog.Model;
 using Ratatouille.Client.Contracts;
 using Ratatouille.Query;
+using Ratatouille.Security;
 using Ratatouille.Server.Hosting;
 
 namespace Ratatouille.Server.Api;
@@ -16,7 +17,7 @@ public static class DatasetEndpoints
 {
     public static IEndpointRouteBuilder MapDatasetEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/datasets").WithTags("Datasets");
+        var group = routes.MapGroup("/api/v1/datasets").WithTags("Datasets").RequireAuthorization(Policies.Viewer);
 
         group.MapGet("/", async (CatalogService catalog, CancellationToken cancellationToken) =>
                 TypedResults.Ok((await catalog.ListDatasetsAsync(cancellationToken)).Select(d => d.ToSummary()).ToList()))
@@ -32,11 +33,14 @@ public static class DatasetEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapDelete("/{layer}/{name}", async (string layer, string name, CatalogService catalog, CancellationToken cancellationToken) =>
+        group.MapDelete("/{layer}/{name}", async (string layer, string name, HttpContext http, CatalogService catalog, AuditLog audit, CancellationToken cancellationToken) =>
             {
-                await catalog.DeleteAsync(DatasetName.Create(layer, name), cancellationToken);
+                var dataset = DatasetName.Create(layer, name);
+                await catalog.DeleteAsync(dataset, cancellationToken);
+                await audit.WriteAsync(http.Actor(), "dataset.delete", dataset.ToString(), cancellationToken: cancellationToken);
                 return TypedResults.NoContent();
             })
+            .RequireAuthorization(Policies.Editor)
             .WithName("DeleteDataset")
             .WithSummary("Delete a dataset")
             .WithDescription("Removes the dataset, its snapshot history and its data files. Raw files in landing/ are kept.")
@@ -50,6 +54,7 @@ public static class DatasetEndpoints
                 "replace, or create (fails if the dataset exists). Types are inferred by DuckDB; override with `delimiter`, `header`, " +
                 "`quote`, `nullString` and `types=column:TYPE` (repeatable). The raw file is kept in landing/. A file that cannot be read " +
                 "is rejected with the reason and nothing is committed.")
+            .RequireAuthorization(Policies.Editor)
             .Accepts<UploadForm>("multipart/form-data")
             .Produces<UploadResult>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -64,8 +69,14 @@ public static class DatasetEndpoints
             .WithDescription("Newest first. Any snapshot that is not expired can be read (time travel) or restored (rollback).")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPost("/{layer}/{name}/rollback", async (string layer, string name, RollbackRequest request, CatalogService catalog, CancellationToken cancellationToken) =>
-                TypedResults.Ok((await catalog.RollbackAsync(DatasetName.Create(layer, name), request.SnapshotId, cancellationToken)).ToDto()))
+        group.MapPost("/{layer}/{name}/rollback", async (string layer, string name, RollbackRequest request, HttpContext http, CatalogService catalog, AuditLog audit, CancellationToken cancellationToken) =>
+            {
+                var dataset = DatasetName.Create(layer, name);
+                var snapshot = await catalog.RollbackAsync(dataset, request.SnapshotId, cancellationToken);
+                await audit.WriteAsync(http.Actor(), "dataset.rollback", dataset.ToString(), detail: $"to snapshot {request.SnapshotId}, new snapshot {snapshot.Id}", cancellationToken: cancellationToken);
+                return TypedResults.Ok(snapshot.ToDto());
+            })
+            .RequireAuthorization(Policies.Editor)
             .WithName("RollbackDataset")
             .WithSummary("Roll a dataset back to a snapshot")
             .WithDescription("Commits a new snapshot with the files and schema of the given one; history is kept.")
@@ -99,7 +110,7 @@ public static class DatasetEndpoints
         [FromQuery] string[]? types,
         HttpContext http,
         IngestService ingest,
-        CatalogService catalog,
+        AuditLog audit,
         IOptions<IngestSettings> settings,
         CancellationToken cancellationToken)
     {
@@ -145,6 +156,8 @@ public static class DatasetEndpoints
                     ? star
                     : HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "upload";
                 var result = await ingest.IngestAsync(dataset, section.Body, fileName, options, writeMode, createOnly, maxBytes, cancellationToken);
+                await audit.WriteAsync(http.Actor(), "dataset.upload", dataset.ToString(),
+                    detail: $"{fileName}: {result.RowsWritten} rows, mode {mode ?? "append"}, snapshot {result.Snapshot.Id}", cancellationToken: cancellationToken);
                 var body = new UploadResult
                 {
                     Dataset = dataset.ToString(),

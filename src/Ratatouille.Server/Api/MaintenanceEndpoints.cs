@@ -9,7 +9,7 @@ public static class MaintenanceEndpoints
 {
     public static IEndpointRouteBuilder MapMaintenanceEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/v1/maintenance/vacuum", async (VacuumRequest request, CatalogService catalog, CancellationToken cancellationToken) =>
+        routes.MapPost("/api/v1/maintenance/vacuum", async (VacuumRequest request, HttpContext http, CatalogService catalog, Security.AuditLog audit, CancellationToken cancellationToken) =>
             {
                 if (request.RetentionHours is < 0 || request.OrphanGraceMinutes is < 0)
                 {
@@ -20,8 +20,11 @@ public static class MaintenanceEndpoints
                     request.RetentionHours is { } h ? TimeSpan.FromHours(h) : null,
                     request.OrphanGraceMinutes is { } m ? TimeSpan.FromMinutes(m) : null,
                     cancellationToken);
+                await audit.WriteAsync(http.Actor(), "maintenance.vacuum", "warehouse",
+                    detail: $"expired {result.ExpiredSnapshots} snapshots, deleted {result.DeletedFiles} files and {result.OrphansDeleted} orphans", cancellationToken: cancellationToken);
                 return TypedResults.Ok(new VacuumResultDto(result.ExpiredSnapshots, result.DeletedFiles, result.DeletedBytes, result.OrphansDeleted));
             })
+            .RequireAuthorization(Hosting.Policies.Admin)
             .WithTags("Maintenance")
             .WithName("Vacuum")
             .WithSummary("Vacuum the warehouse")
@@ -31,6 +34,7 @@ public static class MaintenanceEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         routes.MapGet("/health/live", () => TypedResults.Ok(new HealthReportDto("live", new Dictionary<string, object>())))
+            .AllowAnonymous()
             .WithTags("Health")
             .WithName("Live")
             .WithSummary("Liveness probe")
@@ -43,6 +47,7 @@ public static class MaintenanceEndpoints
                 var body = new HealthReportDto(report.Status == HealthStatus.Healthy ? "ready" : "not ready", data);
                 return report.Status == HealthStatus.Healthy ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             })
+            .AllowAnonymous()
             .WithTags("Health")
             .WithName("Ready")
             .WithSummary("Readiness probe")

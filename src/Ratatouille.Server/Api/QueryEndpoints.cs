@@ -11,7 +11,7 @@ public static class QueryEndpoints
 
     public static IEndpointRouteBuilder MapQueryEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/query").WithTags("Query");
+        var group = routes.MapGroup("/api/v1/query").WithTags("Query").RequireAuthorization(Hosting.Policies.Viewer);
 
         group.MapPost("/", async (QueryRequestDto body, [FromQuery] string? format, HttpContext http, QueryEngine engine, CancellationToken cancellationToken) =>
             {

@@ -52,6 +52,12 @@ public static class KernelRegistration
         }
 
         await services.GetRequiredService<MetadataStore>().MigrateAsync(cancellationToken);
+        var security = services.GetRequiredService<Ratatouille.Security.SecurityStore>();
+        await security.MigrateAsync(cancellationToken);
+        await security.BootstrapAdminAsync(
+            app.Configuration[Ratatouille.Security.SecurityStore.AdminUserVariable],
+            app.Configuration[Ratatouille.Security.SecurityStore.AdminPasswordVariable],
+            cancellationToken);
         await services.GetRequiredService<QueryEngine>().InitializeAsync(cancellationToken);
     }
 }
