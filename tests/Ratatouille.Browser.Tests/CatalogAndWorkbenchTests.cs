@@ -57,6 +57,11 @@ public sealed class CatalogAndWorkbenchTests(BrowserFixture fixture, ITestOutput
         await Expect(page).ToHaveURLAsync(new Uri(ui.BaseAddress, "/catalog").ToString());
         await Expect(page.Locator("[data-testid='catalog-link-silver.sales']")).ToHaveCountAsync(0);
         Assert.Empty(ui.Errors);
+
+        // Both were done in the UI only, and the audit log names who did them.
+        var audit = await (await fixture.AdminClientAsync()).GetStringAsync("/api/v1/audit?action=dataset.");
+        Assert.Contains("dataset.rollback", audit, StringComparison.Ordinal);
+        Assert.Contains("dataset.delete", audit, StringComparison.Ordinal);
     }
 
     [Fact]
