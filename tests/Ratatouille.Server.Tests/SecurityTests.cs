@@ -223,6 +223,18 @@ public sealed class SecurityTests : IClassFixture<SecurityTests.Fixture>
     }
 
     [Fact]
+    public async Task FormSignIn_WithoutAntiforgeryToken_IsRefused()
+    {
+        using var client = _factory.CreateClient();
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = ApiFactory.AdminUser, ["password"] = ApiFactory.AdminPassword });
+
+        using var response = await client.PostAsync("/account/login", form, TestTimeout.Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("ratatouille.session", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Login_IsRateLimitedPerAddress()
     {
         await using var strict = new ApiFactory(new() { ["Security:LoginAttemptsPerMinute"] = "3" });
