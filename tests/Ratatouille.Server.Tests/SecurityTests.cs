@@ -223,6 +223,20 @@ public sealed class SecurityTests : IClassFixture<SecurityTests.Fixture>
     }
 
     [Fact]
+    public async Task SwaggerDocument_IsPublic_AndApiKeysCannotMintKeys()
+    {
+        using var anonymous = _factory.CreateClient();
+        var doc = await anonymous.GetAsync("/swagger/v1/swagger.json", TestTimeout.Token);
+        Assert.Equal(HttpStatusCode.OK, doc.StatusCode);
+        Assert.Contains("\"ApiKey\"", await doc.Content.ReadAsStringAsync(TestTimeout.Token), StringComparison.Ordinal);
+
+        var key = await _factory.Api.CreateApiKeyAsync(new CreateApiKeyRequest { Name = "no-minting" }, TestTimeout.Token);
+        using var keyClient = _factory.CreateKeyClient(key.Key);
+        var minted = await keyClient.PostAsJsonAsync("/api/v1/api-keys", new { name = "child" }, TestTimeout.Token);
+        Assert.Equal(HttpStatusCode.Forbidden, minted.StatusCode);
+    }
+
+    [Fact]
     public async Task FormSignIn_WithoutAntiforgeryToken_IsRefused()
     {
         using var client = _factory.CreateClient();
