@@ -67,7 +67,7 @@ public sealed class ApiKeyService(IDbContextFactory<SecurityDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ApiKeys.Add(row);
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(creator, "apikey.create", $"{row.Name} ({row.Id})", detail: $"role={row.Role} scopes={row.Scopes}", cancellationToken: cancellationToken);
+        await audit.WriteAsync(creator, "apikey.create", $"{row.Name} ({row.Id})", detail: $"role={row.Role} scopes={row.Scopes}", cancellationToken: CancellationToken.None);
         return (ToInfo(row), key);
     }
 
@@ -97,7 +97,7 @@ public sealed class ApiKeyService(IDbContextFactory<SecurityDbContext> dbFactory
 
         row.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(actor, "apikey.revoke", $"{row.Name} ({row.Id})", cancellationToken: cancellationToken);
+        await audit.WriteAsync(actor, "apikey.revoke", $"{row.Name} ({row.Id})", cancellationToken: CancellationToken.None);
     }
 
     /// <summary>The identity a presented key stands for, or null when unknown, revoked, expired or its owner is gone.</summary>

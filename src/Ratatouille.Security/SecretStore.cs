@@ -47,7 +47,7 @@ public sealed partial class SecretStore(IDbContextFactory<SecurityDbContext> dbF
         row.UpdatedAt = now;
         row.UpdatedBy = actor.Name;
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(actor, created ? "secret.create" : "secret.update", name, cancellationToken: cancellationToken);
+        await audit.WriteAsync(actor, created ? "secret.create" : "secret.update", name, cancellationToken: CancellationToken.None);
         return ToInfo(row);
     }
 
@@ -60,7 +60,7 @@ public sealed partial class SecretStore(IDbContextFactory<SecurityDbContext> dbF
             throw new SecurityException(SecurityError.NotFound, $"Secret '{name}' does not exist.");
         }
 
-        await audit.WriteAsync(actor, "secret.delete", name, cancellationToken: cancellationToken);
+        await audit.WriteAsync(actor, "secret.delete", name, cancellationToken: CancellationToken.None);
     }
 
     /// <summary>The plaintext of a secret, for kernel code that uses it (never for API responses).</summary>

@@ -60,7 +60,9 @@ public sealed partial class UserService(
             throw new SecurityException(SecurityError.Conflict, "Setup is already done: an administrator exists. Sign in instead.");
         }
 
-        return await CreateAsync(username, password, Roles.Admin, actor with { Name = username }, cancellationToken);
+        var admin = await CreateAsync(username, password, Roles.Admin, actor with { Name = username }, cancellationToken);
+        await audit.WriteAsync(actor with { Name = username }, "auth.setup", username, detail: actor == Actor.System ? "from environment" : null, cancellationToken: CancellationToken.None);
+        return admin;
     }
 
     public async Task<UserInfo> CreateAsync(string username, string password, string role, Actor actor, CancellationToken cancellationToken)
@@ -78,7 +80,7 @@ public sealed partial class UserService(
         row.PasswordHash = Hasher.HashPassword(row, password);
         db.Users.Add(row);
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(actor, "user.create", username, detail: $"role={role}", cancellationToken: cancellationToken);
+        await audit.WriteAsync(actor, "user.create", username, detail: $"role={role}", cancellationToken: CancellationToken.None);
         return ToInfo(row);
     }
 
@@ -122,7 +124,7 @@ public sealed partial class UserService(
 
         row.SecurityStamp = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(actor, "user.update", username, detail: string.Join(", ", changes), cancellationToken: cancellationToken);
+        await audit.WriteAsync(actor, "user.update", username, detail: string.Join(", ", changes), cancellationToken: CancellationToken.None);
         return ToInfo(row);
     }
 
@@ -139,7 +141,7 @@ public sealed partial class UserService(
         await db.ApiKeys.Where(k => k.CreatedBy == row.Username && k.RevokedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, clock.GetUtcNow().UtcDateTime), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(actor, "user.delete", username, cancellationToken: cancellationToken);
+        await audit.WriteAsync(actor, "user.delete", username, cancellationToken: CancellationToken.None);
     }
 
     /// <summary>Checks a password; counts failures and locks the account after too many in a row. Audited either way.</summary>
@@ -153,13 +155,13 @@ public sealed partial class UserService(
         {
             // Same work as a real check, so timing does not tell which usernames exist.
             Hasher.VerifyHashedPassword(new UserRow(), DummyHash, password);
-            await audit.WriteAsync(origin with { Name = Truncate(username) }, "auth.login", username, success: false, detail: "unknown user", cancellationToken: cancellationToken);
+            await audit.WriteAsync(origin with { Name = Truncate(username) }, "auth.login", username, success: false, detail: "unknown user", cancellationToken: CancellationToken.None);
             return new LoginResult(false, null, Generic, null);
         }
 
         if (row.LockedUntil is { } until && until > now)
         {
-            await audit.WriteAsync(origin with { Name = row.Username }, "auth.login", row.Username, success: false, detail: "locked out", cancellationToken: cancellationToken);
+            await audit.WriteAsync(origin with { Name = row.Username }, "auth.login", row.Username, success: false, detail: "locked out", cancellationToken: CancellationToken.None);
             return new LoginResult(false, null, $"Too many failed attempts: the account is locked until {until:HH:mm:ss} UTC.", null);
         }
 
@@ -177,7 +179,7 @@ public sealed partial class UserService(
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            await audit.WriteAsync(origin with { Name = row.Username }, "auth.login", row.Username, success: false, detail: row.Disabled ? "disabled" : "wrong password", cancellationToken: cancellationToken);
+            await audit.WriteAsync(origin with { Name = row.Username }, "auth.login", row.Username, success: false, detail: row.Disabled ? "disabled" : "wrong password", cancellationToken: CancellationToken.None);
             return new LoginResult(false, null, row.Disabled && verdict != PasswordVerificationResult.Failed ? "This account is disabled." : Generic, null);
         }
 
@@ -190,7 +192,7 @@ public sealed partial class UserService(
         row.LockedUntil = null;
         row.LastLoginAt = now;
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(origin with { Name = row.Username }, "auth.login", row.Username, cancellationToken: cancellationToken);
+        await audit.WriteAsync(origin with { Name = row.Username }, "auth.login", row.Username, cancellationToken: CancellationToken.None);
         return new LoginResult(true, ToInfo(row), null, row.SecurityStamp);
     }
 
@@ -201,7 +203,7 @@ public sealed partial class UserService(
         var row = await FindAsync(db, username, cancellationToken, tracked: true);
         if (Hasher.VerifyHashedPassword(row, row.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
         {
-            await audit.WriteAsync(actor, "user.password", username, success: false, detail: "wrong current password", cancellationToken: cancellationToken);
+            await audit.WriteAsync(actor, "user.password", username, success: false, detail: "wrong current password", cancellationToken: CancellationToken.None);
             throw new SecurityException(SecurityError.Invalid, "The current password is not correct.");
         }
 
@@ -209,7 +211,7 @@ public sealed partial class UserService(
         row.PasswordHash = Hasher.HashPassword(row, newPassword);
         row.SecurityStamp = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(actor, "user.password", username, cancellationToken: cancellationToken);
+        await audit.WriteAsync(actor, "user.password", username, cancellationToken: CancellationToken.None);
     }
 
     /// <summary>The user's current role and stamp if the account is still usable, else null (used to re-validate sessions).</summary>

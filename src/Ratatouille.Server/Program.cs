@@ -47,9 +47,11 @@ await app.StartKernelAsync(app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRatatouilleSecurity();
+app.UseRatatouilleHardening();
+// The API description is public (it documents, it does not expose data): served before authorisation.
 app.UseSwagger();
 app.UseSwaggerUI(options => options.DocumentTitle = "Ratatouille API");
+app.UseRatatouilleAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 

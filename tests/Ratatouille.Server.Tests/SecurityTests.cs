@@ -223,6 +223,32 @@ public sealed class SecurityTests : IClassFixture<SecurityTests.Fixture>
     }
 
     [Fact]
+    public async Task SwaggerDocument_IsPublic_AndApiKeysCannotMintKeys()
+    {
+        using var anonymous = _factory.CreateClient();
+        var doc = await anonymous.GetAsync("/swagger/v1/swagger.json", TestTimeout.Token);
+        Assert.Equal(HttpStatusCode.OK, doc.StatusCode);
+        Assert.Contains("\"ApiKey\"", await doc.Content.ReadAsStringAsync(TestTimeout.Token), StringComparison.Ordinal);
+
+        var key = await _factory.Api.CreateApiKeyAsync(new CreateApiKeyRequest { Name = "no-minting" }, TestTimeout.Token);
+        using var keyClient = _factory.CreateKeyClient(key.Key);
+        var minted = await keyClient.PostAsJsonAsync("/api/v1/api-keys", new { name = "child" }, TestTimeout.Token);
+        Assert.Equal(HttpStatusCode.Forbidden, minted.StatusCode);
+    }
+
+    [Fact]
+    public async Task FormSignIn_WithoutAntiforgeryToken_IsRefused()
+    {
+        using var client = _factory.CreateClient();
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = ApiFactory.AdminUser, ["password"] = ApiFactory.AdminPassword });
+
+        using var response = await client.PostAsync("/account/login", form, TestTimeout.Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("ratatouille.session", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Login_IsRateLimitedPerAddress()
     {
         await using var strict = new ApiFactory(new() { ["Security:LoginAttemptsPerMinute"] = "3" });

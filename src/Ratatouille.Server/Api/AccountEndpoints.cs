@@ -38,7 +38,7 @@ public static class AccountEndpoints
         auth.MapPost("/logout", async (HttpContext http, AuditLog audit, CancellationToken cancellationToken) =>
             {
                 await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-                await audit.WriteAsync(http.Actor(), "auth.logout", http.User.Identity?.Name ?? string.Empty, cancellationToken: cancellationToken);
+                await audit.WriteAsync(http.Actor(), "auth.logout", http.User.Identity?.Name ?? string.Empty, cancellationToken: CancellationToken.None);
                 return TypedResults.NoContent();
             })
             .RequireAuthorization()
@@ -113,7 +113,7 @@ public static class AccountEndpoints
         {
             if (http.User.Identity?.IsAuthenticated == true)
             {
-                await audit.WriteAsync(http.Actor(), "auth.logout", http.User.Identity.Name ?? string.Empty, cancellationToken: cancellationToken);
+                await audit.WriteAsync(http.Actor(), "auth.logout", http.User.Identity.Name ?? string.Empty, cancellationToken: CancellationToken.None);
             }
 
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -38,6 +38,12 @@ public static class AdminEndpoints
             .WithName("ListApiKeys").WithSummary("List API keys").WithDescription("Your keys; admins see every key. Keys themselves are never returned.");
         keys.MapPost("/", async (CreateApiKeyRequest request, HttpContext http, ApiKeyService service, CancellationToken cancellationToken) =>
             {
+                if (http.User.Identity?.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName)
+                {
+                    // A leaked key must not be able to mint longer-lived keys for itself.
+                    throw new SecurityException(SecurityError.Forbidden, "API keys are created in a signed-in session, not with another API key.");
+                }
+
                 var (info, key) = await service.CreateAsync(request.Name ?? string.Empty, request.Role, request.ExpiresAt?.UtcDateTime, request.Scopes, http.Actor(), cancellationToken);
                 return TypedResults.Created($"/api/v1/api-keys/{info.Id}", new CreatedApiKeyDto(info.Id, key, info.Name, info.Prefix, info.Role, info.Scopes, Offset(info.ExpiresAt)));
             })

@@ -37,7 +37,7 @@ public static class DatasetEndpoints
             {
                 var dataset = DatasetName.Create(layer, name);
                 await catalog.DeleteAsync(dataset, cancellationToken);
-                await audit.WriteAsync(http.Actor(), "dataset.delete", dataset.ToString(), cancellationToken: cancellationToken);
+                await audit.WriteAsync(http.Actor(), "dataset.delete", dataset.ToString(), cancellationToken: CancellationToken.None);
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(Policies.Editor)
@@ -73,7 +73,7 @@ public static class DatasetEndpoints
             {
                 var dataset = DatasetName.Create(layer, name);
                 var snapshot = await catalog.RollbackAsync(dataset, request.SnapshotId, cancellationToken);
-                await audit.WriteAsync(http.Actor(), "dataset.rollback", dataset.ToString(), detail: $"to snapshot {request.SnapshotId}, new snapshot {snapshot.Id}", cancellationToken: cancellationToken);
+                await audit.WriteAsync(http.Actor(), "dataset.rollback", dataset.ToString(), detail: $"to snapshot {request.SnapshotId}, new snapshot {snapshot.Id}", cancellationToken: CancellationToken.None);
                 return TypedResults.Ok(snapshot.ToDto());
             })
             .RequireAuthorization(Policies.Editor)
@@ -157,7 +157,7 @@ public static class DatasetEndpoints
                     : HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "upload";
                 var result = await ingest.IngestAsync(dataset, section.Body, fileName, options, writeMode, createOnly, maxBytes, cancellationToken);
                 await audit.WriteAsync(http.Actor(), "dataset.upload", dataset.ToString(),
-                    detail: $"{fileName}: {result.RowsWritten} rows, mode {mode ?? "append"}, snapshot {result.Snapshot.Id}", cancellationToken: cancellationToken);
+                    detail: $"{fileName}: {result.RowsWritten} rows, mode {mode ?? "append"}, snapshot {result.Snapshot.Id}", cancellationToken: CancellationToken.None);
                 var body = new UploadResult
                 {
                     Dataset = dataset.ToString(),

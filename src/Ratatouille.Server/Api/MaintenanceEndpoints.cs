@@ -21,7 +21,7 @@ public static class MaintenanceEndpoints
                     request.OrphanGraceMinutes is { } m ? TimeSpan.FromMinutes(m) : null,
                     cancellationToken);
                 await audit.WriteAsync(http.Actor(), "maintenance.vacuum", "warehouse",
-                    detail: $"expired {result.ExpiredSnapshots} snapshots, deleted {result.DeletedFiles} files and {result.OrphansDeleted} orphans", cancellationToken: cancellationToken);
+                    detail: $"expired {result.ExpiredSnapshots} snapshots, deleted {result.DeletedFiles} files and {result.OrphansDeleted} orphans", cancellationToken: CancellationToken.None);
                 return TypedResults.Ok(new VacuumResultDto(result.ExpiredSnapshots, result.DeletedFiles, result.DeletedBytes, result.OrphansDeleted));
             })
             .RequireAuthorization(Hosting.Policies.Admin)

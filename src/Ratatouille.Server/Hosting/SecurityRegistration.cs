@@ -75,8 +75,8 @@ public static class SecurityRegistration
         return builder;
     }
 
-    /// <summary>Headers, HTTPS, the setup gate, authentication, authorisation and rate limiting, in that order.</summary>
-    public static void UseRatatouilleSecurity(this WebApplication app)
+    /// <summary>Forwarded headers, HTTPS and hardening headers: for every response, Swagger included.</summary>
+    public static void UseRatatouilleHardening(this WebApplication app)
     {
         if (app.Configuration.GetValue<bool>("Security:TrustForwardedHeaders"))
         {
@@ -90,6 +90,11 @@ public static class SecurityRegistration
         }
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
+    }
+
+    /// <summary>The setup gate, authentication, authorisation and rate limiting, in that order.</summary>
+    public static void UseRatatouilleAuthorization(this WebApplication app)
+    {
         app.UseMiddleware<SetupGateMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
