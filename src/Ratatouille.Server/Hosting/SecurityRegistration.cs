@@ -14,7 +14,7 @@ public static class SecurityRegistration
 {
     public const string PolicyScheme = "ratatouille";
     public const string LoginRateLimit = "login";
-    public const string StampClaim = "stamp";
+    public const string StampClaim = SecurityClaims.Stamp;
 
     public static WebApplicationBuilder AddRatatouilleSecurity(this WebApplicationBuilder builder)
     {
@@ -49,7 +49,6 @@ public static class SecurityRegistration
                 o.Events.OnValidatePrincipal = ValidateSessionAsync;
             });
         services.AddAuthorization(Policies.Add);
-        services.AddCascadingAuthenticationState();
 
         services.AddRateLimiter(o =>
         {

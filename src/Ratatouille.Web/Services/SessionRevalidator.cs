@@ -16,7 +16,7 @@ public sealed class SessionRevalidator(ILoggerFactory loggerFactory, IServiceSco
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     /// <summary>The security stamp the server puts into the session cookie at sign-in.</summary>
-    public const string StampClaim = "stamp";
+    public const string StampClaim = Ratatouille.Security.SecurityClaims.Stamp;
 
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
 
