@@ -64,9 +64,7 @@ public static class AccountEndpoints
                 }
 
                 await users.ChangePasswordAsync(http.User.Identity!.Name!, request.CurrentPassword ?? string.Empty, request.NewPassword ?? string.Empty, http.Actor(), cancellationToken);
-                var user = await users.GetAsync(http.User.Identity.Name!, cancellationToken);
-                var state = await users.GetSessionStateAsync(user.Username, cancellationToken);
-                await SecurityRegistration.SignInAsync(http, user, state!.Value.Stamp);
+                await SignInAgainAsync(http, users, http.User.Identity.Name!, cancellationToken);
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(Policies.Viewer)
@@ -84,8 +82,7 @@ public static class AccountEndpoints
         setup.MapPost("/", async (LoginRequest request, HttpContext http, UserService users, CancellationToken cancellationToken) =>
             {
                 var user = await users.SetupAsync(request.Username ?? string.Empty, request.Password ?? string.Empty, http.Actor(), cancellationToken);
-                var state = await users.GetSessionStateAsync(user.Username, cancellationToken);
-                await SecurityRegistration.SignInAsync(http, user, state!.Value.Stamp);
+                await SignInAgainAsync(http, users, user.Username, cancellationToken);
                 return TypedResults.Ok(new MeDto(user.Username, user.Role, "cookie", []));
             })
             .RequireRateLimiting(SecurityRegistration.LoginRateLimit)
@@ -129,8 +126,7 @@ public static class AccountEndpoints
                 try
                 {
                     var user = await users.SetupAsync(username ?? string.Empty, password ?? string.Empty, http.Actor(), cancellationToken);
-                    var state = await users.GetSessionStateAsync(user.Username, cancellationToken);
-                    await SecurityRegistration.SignInAsync(http, user, state!.Value.Stamp);
+                    await SignInAgainAsync(http, users, user.Username, cancellationToken);
                     return Results.LocalRedirect("/");
                 }
                 catch (SecurityException ex)
@@ -141,6 +137,15 @@ public static class AccountEndpoints
             .RequireRateLimiting(SecurityRegistration.LoginRateLimit);
 
         return routes;
+    }
+
+    /// <summary>Issues a session for a user whose account just changed (created, new password), with its current stamp.</summary>
+    private static async Task SignInAgainAsync(HttpContext http, UserService users, string username, CancellationToken cancellationToken)
+    {
+        var user = await users.GetAsync(username, cancellationToken);
+        var state = await users.GetSessionStateAsync(username, cancellationToken)
+            ?? throw new SecurityException(SecurityError.Forbidden, $"The account '{username}' cannot sign in.");
+        await SecurityRegistration.SignInAsync(http, user, state.Stamp);
     }
 
     private static string LocalOrRoot(string? url) =>
