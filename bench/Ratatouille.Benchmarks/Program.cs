@@ -25,7 +25,18 @@ using (var duck = RawDuck())
     }
 }
 
-// Start-to-ready on an empty data directory, and idle memory.
+// Start-to-ready: first start on an empty data directory (what `dotnet run` does on a new install: the
+// setup page answers), then a restart on that directory; then the benchmark server itself.
+var startDir = Path.Combine(work, "start");
+foreach (var (label, attempt) in new[] { ("Start to ready, first start (empty data dir)", 0), ("Start to ready, restart (existing data dir)", 1) })
+{
+    var t = Stopwatch.StartNew();
+    await using (await ServerProcess.StartAsync(startDir, createAdmin: false))
+    {
+        results.Add((label, $"{t.Elapsed.TotalMilliseconds:0} ms", "—", "target ≤ 3000 ms"));
+    }
+}
+
 var sw = Stopwatch.StartNew();
 var server = await ServerProcess.StartAsync(Path.Combine(work, "data"), new Dictionary<string, string>
 {
@@ -36,7 +47,7 @@ var server = await ServerProcess.StartAsync(Path.Combine(work, "data"), new Dict
 var startMs = sw.Elapsed.TotalMilliseconds;
 await Task.Delay(3000);
 var idleRss = RssMb(server.ProcessId);
-results.Add(("Start to ready (empty data dir)", $"{startMs:0} ms", "—", "target ≤ 3000 ms"));
+results.Add(("Start to ready, empty data dir + creating the admin from the environment", $"{startMs:0} ms", "—", "one-off (PBKDF2 hash, key ring)"));
 results.Add(("Idle RSS after start", $"{idleRss:0} MB", "—", "target ≤ 300 MB"));
 
 using var http = await server.CreateClientAsync();

@@ -17,7 +17,16 @@ public sealed class MetadataStore(IDbContextFactory<MetadataDbContext> dbFactory
         }
 
         await db.Database.MigrateAsync(cancellationToken);
-        // WAL lets readers proceed while a commit is written, and survives a kill -9 mid-commit.
+    }
+
+    /// <summary>
+    /// Switches the database file to write-ahead logging (persistent): readers proceed while a commit
+    /// is written, and a kill -9 mid-commit rolls back cleanly. Run before anything else opens the file.
+    /// </summary>
+    public async Task EnableWriteAheadLogAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
     }
 

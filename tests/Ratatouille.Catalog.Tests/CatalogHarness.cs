@@ -33,6 +33,7 @@ public sealed class CatalogHarness : IAsyncDisposable
         services.AddSingleton<IObjectStore>(new LocalObjectStore(root));
         services.AddCatalog(Path.Combine(root, "ratatouille.db"));
         var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<MetadataStore>().EnableWriteAheadLogAsync(TestTimeout.Token);
         await provider.GetRequiredService<MetadataStore>().MigrateAsync(TestTimeout.Token);
         return new CatalogHarness(root, provider);
     }

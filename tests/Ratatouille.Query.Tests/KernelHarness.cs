@@ -39,6 +39,7 @@ public sealed class KernelHarness : IAsyncDisposable
         services.AddCatalog(dataDirectory.MetadataDatabase);
         services.AddQueryEngine();
         var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<MetadataStore>().EnableWriteAheadLogAsync(TestTimeout.Token);
         await provider.GetRequiredService<MetadataStore>().MigrateAsync(TestTimeout.Token);
         await provider.GetRequiredService<QueryEngine>().InitializeAsync(TestTimeout.Token);
         return new KernelHarness(provider);

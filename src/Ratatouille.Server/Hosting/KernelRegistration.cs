@@ -51,13 +51,23 @@ public static class KernelRegistration
             await s3.EnsureBucketAsync(cancellationToken);
         }
 
-        await services.GetRequiredService<MetadataStore>().MigrateAsync(cancellationToken);
+        await services.GetRequiredService<MetadataStore>().EnableWriteAheadLogAsync(cancellationToken);
+
+        // The catalog (then the query views) and the security tables are independent: prepare them side by side.
         var security = services.GetRequiredService<Ratatouille.Security.SecurityStore>();
-        await security.MigrateAsync(cancellationToken);
-        await security.BootstrapAdminAsync(
-            app.Configuration[Ratatouille.Security.SecurityStore.AdminUserVariable],
-            app.Configuration[Ratatouille.Security.SecurityStore.AdminPasswordVariable],
-            cancellationToken);
-        await services.GetRequiredService<QueryEngine>().InitializeAsync(cancellationToken);
+        await Task.WhenAll(
+            Task.Run(async () =>
+            {
+                await services.GetRequiredService<MetadataStore>().MigrateAsync(cancellationToken);
+                await services.GetRequiredService<QueryEngine>().InitializeAsync(cancellationToken);
+            }, cancellationToken),
+            Task.Run(async () =>
+            {
+                await security.MigrateAsync(cancellationToken);
+                await security.BootstrapAdminAsync(
+                    app.Configuration[Ratatouille.Security.SecurityStore.AdminUserVariable],
+                    app.Configuration[Ratatouille.Security.SecurityStore.AdminPasswordVariable],
+                    cancellationToken);
+            }, cancellationToken));
     }
 }
