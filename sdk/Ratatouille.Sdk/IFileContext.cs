@@ -35,7 +35,7 @@ public enum FileFormat
 }
 
 /// <summary>A file found by <see cref="IFileContext.ListAsync"/>.</summary>
-/// <param name="Path">Path relative to its location root, with '/' separators (what <see cref="FileReadRequest.Files"/> takes).</param>
+/// <param name="Path">What <see cref="FileReadRequest.Files"/> takes: the absolute path for an import root, the key relative to <c>landing/</c> for the landing area.</param>
 /// <param name="Size">Size in bytes.</param>
 /// <param name="LastModified">Last modification time (UTC).</param>
 public sealed record FileEntry(string Path, long Size, DateTimeOffset LastModified);
@@ -46,7 +46,7 @@ public sealed record FileReadRequest
     /// <summary>Where <see cref="Files"/> are.</summary>
     public FileLocation Location { get; init; }
 
-    /// <summary>Files to read as one table (relative paths as <see cref="IFileContext.ListAsync"/> returns them). They must share a layout.</summary>
+    /// <summary>Files to read as one table, as <see cref="IFileContext.ListAsync"/> returns them; columns are unified by name.</summary>
     public required IReadOnlyList<string> Files { get; init; }
 
     /// <summary>The format; from the extension when <see cref="FileFormat.Auto"/>.</summary>
@@ -64,7 +64,7 @@ public sealed record FileReadRequest
     /// <summary>Text that stands for NULL in CSV.</summary>
     public string? NullString { get; init; }
 
-    /// <summary>Add a column <c>_source_file</c> with the relative path each row came from.</summary>
+    /// <summary>Add a column <c>_source_file</c> with the file each row came from (as in <see cref="FileEntry.Path"/>).</summary>
     public bool IncludeFileName { get; init; }
 }
 
@@ -78,8 +78,9 @@ public interface IFileContext
     IReadOnlyList<string> ImportRoots { get; }
 
     /// <summary>
-    /// Files matching a glob (<c>*</c>, <c>?</c>, <c>**</c> for any folders) relative to the location's root,
-    /// e.g. <c>sales/*.csv</c> or <c>exports/**/*.parquet</c>; sorted by path.
+    /// Files matching a glob (<c>*</c>, <c>?</c>, <c>**</c> for any folders), e.g. <c>sales/*.csv</c> or
+    /// <c>exports/**/*.parquet</c>: relative to each import root (or an absolute path inside one), or relative
+    /// to the landing area; sorted by path.
     /// </summary>
     /// <exception cref="PluginException">The pattern leaves the root, or no import root is configured.</exception>
     IAsyncEnumerable<FileEntry> ListAsync(FileLocation location, string pattern, CancellationToken cancellationToken);

@@ -50,7 +50,7 @@ public static class OptionsSchema
     }
 
     /// <summary>Reads <paramref name="configuration"/> into a new <paramref name="optionsType"/> and validates it.</summary>
-    /// <exception cref="OptionsValidationException">The JSON does not fit the class, or validation failed; every problem is listed.</exception>
+    /// <exception cref="InvalidOptionsException">The JSON does not fit the class, or validation failed; every problem is listed.</exception>
     public static object Bind(Type optionsType, JsonNode? configuration)
     {
         ArgumentNullException.ThrowIfNull(optionsType);
@@ -62,20 +62,20 @@ public static class OptionsSchema
         catch (JsonException ex)
         {
             var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $"'{ex.Path.TrimStart('$', '.')}': ";
-            throw new OptionsValidationException([where + Describe(ex)]);
+            throw new InvalidOptionsException([where + Describe(ex)]);
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or FormatException)
         {
-            throw new OptionsValidationException([ex.Message]);
+            throw new InvalidOptionsException([ex.Message]);
         }
 
         if (options is null)
         {
-            throw new OptionsValidationException(["The configuration must be a JSON object."]);
+            throw new InvalidOptionsException(["The configuration must be a JSON object."]);
         }
 
         var errors = Validate(options);
-        return errors.Count > 0 ? throw new OptionsValidationException(errors) : options;
+        return errors.Count > 0 ? throw new InvalidOptionsException(errors) : options;
     }
 
     /// <summary>The validation errors of an options object (data annotations, nested objects included).</summary>
@@ -258,24 +258,24 @@ public static class OptionsSchema
 }
 
 /// <summary>Configuration that does not fit a component's options class; <see cref="Errors"/> lists every problem.</summary>
-public sealed class OptionsValidationException : PluginException
+public sealed class InvalidOptionsException : PluginException
 {
     /// <summary>Creates the exception from the problems found.</summary>
-    public OptionsValidationException(IReadOnlyList<string> errors)
+    public InvalidOptionsException(IReadOnlyList<string> errors)
         : base("Invalid configuration: " + string.Join("; ", errors)) => Errors = errors;
 
     /// <summary>Creates the exception with one problem.</summary>
-    public OptionsValidationException(string message) : this([message])
+    public InvalidOptionsException(string message) : this([message])
     {
     }
 
     /// <summary>Creates the exception without details (prefer the other constructors).</summary>
-    public OptionsValidationException() : this(["invalid configuration"])
+    public InvalidOptionsException() : this(["invalid configuration"])
     {
     }
 
     /// <summary>Creates the exception with one problem and its cause.</summary>
-    public OptionsValidationException(string message, Exception innerException)
+    public InvalidOptionsException(string message, Exception innerException)
         : base("Invalid configuration: " + message, innerException) => Errors = [message];
 
     /// <summary>Every problem found, each naming its option.</summary>

@@ -5,7 +5,7 @@ using DuckDB.NET.Data;
 namespace Ratatouille.Query;
 
 /// <summary>Turns DuckDB errors (opened with <c>errors_as_json</c>) into <see cref="QueryException"/>s.</summary>
-internal static class DuckDbErrors
+public static class DuckDbErrors
 {
     /// <param name="offset">Characters before the user's SQL in the statement DuckDB ran.</param>
     public static QueryException Translate(DuckDBException ex, int offset)

@@ -99,18 +99,25 @@ public sealed partial class IngestService(IObjectStore store, DatasetWriter writ
     };
 
     /// <summary>The DuckDB SELECT that reads a file with the given options; options are validated, never spliced raw.</summary>
-    public static string BuildSource(FileFormat format, string path, IngestOptions options)
+    public static string BuildSource(FileFormat format, string path, IngestOptions options) => BuildSource(format, [path], options, multiFile: false);
+
+    /// <summary>
+    /// The DuckDB SELECT that reads several files of one format as one table: columns are unified by name
+    /// and, with <paramref name="fileNameColumn"/>, a <c>filename</c> column holds each row's file.
+    /// </summary>
+    public static string BuildSource(FileFormat format, IReadOnlyList<string> paths, IngestOptions options, bool multiFile = true, bool fileNameColumn = false, bool newlineDelimited = false)
     {
-        var literal = Sql.Literal(path);
+        var literal = paths.Count == 1 ? Sql.Literal(paths[0]) : Sql.List(paths);
+        var extra = (multiFile ? ", union_by_name=true" : "") + (fileNameColumn ? ", filename=true" : "");
         switch (format)
         {
             case FileFormat.Parquet:
-                return $"SELECT * FROM read_parquet({literal})";
+                return $"SELECT * FROM read_parquet({literal}{extra})";
             case FileFormat.Json:
-                return $"SELECT * FROM read_json({literal}, format='auto', records='auto')";
+                return $"SELECT * FROM read_json({literal}, format={(newlineDelimited ? "'newline_delimited'" : "'auto'")}, records='auto'{extra})";
             case FileFormat.Csv:
             case FileFormat.Tsv:
-                var args = new StringBuilder(literal);
+                var args = new StringBuilder(literal).Append(extra);
                 var delimiter = format == FileFormat.Tsv ? "\t" : ParseDelimiter(options.Delimiter);
                 if (delimiter is not null)
                 {

@@ -162,6 +162,65 @@ public sealed class QueryEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one SELECT and streams its result as Arrow record batches (for plugins' read-only query
+    /// context). The snapshot files stay pinned until the enumeration ends; the query timeout applies.
+    /// </summary>
+    /// <exception cref="QueryException">The statement is refused, invalid, or timed out.</exception>
+    public async IAsyncEnumerable<Apache.Arrow.RecordBatch> StreamBatchesAsync(string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.Timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var token = linked.Token;
+        await EnsureViewsAsync(token);
+        using var scope = await OpenScopeAsync(null, token);
+        AnalyzedSql analyzed;
+        try
+        {
+            analyzed = SqlGuard.Analyze(scope.Connection, sql);
+        }
+        catch (DuckDBException ex)
+        {
+            throw DuckDbErrors.Translate(ex, 0);
+        }
+
+        using var lease = await PrepareAsync(scope, analyzed, token);
+        await using var command = Command(scope.Connection, analyzed.Sql, []);
+        using var registration = token.Register(command.Cancel);
+        Apache.Arrow.Ipc.IArrowArrayStream stream;
+        try
+        {
+            stream = await Task.Run(command.ExecuteArrowStream, token);
+        }
+        catch (DuckDBException ex) when (!token.IsCancellationRequested)
+        {
+            throw DuckDbErrors.Translate(ex, 0);
+        }
+
+        using (stream)
+        {
+            while (true)
+            {
+                Apache.Arrow.RecordBatch? batch;
+                try
+                {
+                    batch = await stream.ReadNextRecordBatchAsync(token);
+                }
+                catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && ex is OperationCanceledException or DuckDBException)
+                {
+                    throw new QueryException(QueryErrorKind.Timeout, $"The query ran longer than the limit of {_options.Timeout.TotalSeconds:0.#} s and was cancelled.", inner: ex);
+                }
+
+                if (batch is null)
+                {
+                    yield break;
+                }
+
+                yield return batch;
+            }
+        }
+    }
+
     /// <summary>Column names and types of a statement's result, without running it.</summary>
     public async Task<IReadOnlyList<ResultColumn>> DescribeAsync(string sql, CancellationToken cancellationToken)
     {
