@@ -121,4 +121,72 @@ public interface IRatatouilleApi
     /// <summary>Expires old snapshots and deletes files nothing references.</summary>
     [Post("/api/v1/maintenance/vacuum")]
     Task<VacuumResultDto> VacuumAsync([Body] VacuumRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Installed plugin versions with their status (admin).</summary>
+    [Get("/api/v1/plugins")]
+    Task<IReadOnlyList<PluginDto>> ListPluginsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Enables (loads) a plugin version (admin).</summary>
+    [Post("/api/v1/plugins/{id}/{version}/enable")]
+    Task<PluginDto> EnablePluginAsync(string id, string version, CancellationToken cancellationToken = default);
+
+    /// <summary>Disables (unloads) a plugin version (admin).</summary>
+    [Post("/api/v1/plugins/{id}/{version}/disable")]
+    Task<PluginDto> DisablePluginAsync(string id, string version, CancellationToken cancellationToken = default);
+
+    /// <summary>Picks up plugin folders added or removed since the last scan (admin).</summary>
+    [Post("/api/v1/plugins/rescan")]
+    Task<IReadOnlyList<PluginDto>> RescanPluginsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Unloads and deletes an installed plugin version (admin).</summary>
+    [Delete("/api/v1/plugins/{id}/{version}")]
+    Task RemovePluginAsync(string id, string version, CancellationToken cancellationToken = default);
+
+    /// <summary>Connector types available for new connections, with their options schema.</summary>
+    [Get("/api/v1/connectors")]
+    Task<IReadOnlyList<ConnectorDto>> ListConnectorsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>All connections.</summary>
+    [Get("/api/v1/connections")]
+    Task<IReadOnlyList<ConnectionDto>> ListConnectionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a connection.</summary>
+    [Post("/api/v1/connections")]
+    Task<ConnectionDto> CreateConnectionAsync([Body] ConnectionRequestDto request, CancellationToken cancellationToken = default);
+
+    /// <summary>One connection (secrets masked).</summary>
+    [Get("/api/v1/connections/{name}")]
+    Task<ConnectionDto> GetConnectionAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a connection's connector version and configuration.</summary>
+    [Put("/api/v1/connections/{name}")]
+    Task<ConnectionDto> UpdateConnectionAsync(string name, [Body] ConnectionRequestDto request, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a connection, its stored secrets and stream states.</summary>
+    [Delete("/api/v1/connections/{name}")]
+    Task DeleteConnectionAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Tests a connection.</summary>
+    [Post("/api/v1/connections/{name}/test")]
+    Task<ConnectionTestDto> TestConnectionAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The streams a connection offers.</summary>
+    [Get("/api/v1/connections/{name}/streams")]
+    Task<IReadOnlyList<StreamDto>> ListStreamsAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Extracts a stream into a bronze dataset; waits for the end unless <paramref name="wait"/> is false.</summary>
+    [Post("/api/v1/connections/{name}/extract")]
+    Task<ExtractRunDto> ExtractAsync(string name, [Body] ExtractRequestDto request, [Query] bool? wait = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Recent extract runs of a connection, newest first.</summary>
+    [Get("/api/v1/connections/{name}/runs")]
+    Task<IReadOnlyList<ExtractRunDto>> ListRunsAsync(string name, [Query] int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>One extract run (poll it for progress).</summary>
+    [Get("/api/v1/connections/{name}/runs/{id}")]
+    Task<ExtractRunDto> GetRunAsync(string name, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a running extract.</summary>
+    [Post("/api/v1/connections/{name}/runs/{id}/cancel")]
+    Task CancelRunAsync(string name, string id, CancellationToken cancellationToken = default);
 }

@@ -11,7 +11,7 @@ using Ratatouille.Security;
 namespace Ratatouille.Plugins;
 
 /// <summary>A connection as the API shows it: secret options masked.</summary>
-public sealed record ConnectionInfo(
+public sealed record ConnectionDetails(
     string Name,
     string Connector,
     string? Version,
@@ -46,16 +46,16 @@ public sealed partial class ConnectionService(
     TimeProvider clock,
     ILogger<ConnectionService> logger)
 {
-    public async Task<IReadOnlyList<ConnectionInfo>> ListAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConnectionDetails>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Connections.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken);
         return rows.Select(ToInfo).ToList();
     }
 
-    public async Task<ConnectionInfo> GetAsync(string name, CancellationToken cancellationToken) => ToInfo(await FindAsync(name, cancellationToken));
+    public async Task<ConnectionDetails> GetAsync(string name, CancellationToken cancellationToken) => ToInfo(await FindAsync(name, cancellationToken));
 
-    public async Task<ConnectionInfo> CreateAsync(ConnectionRequest request, Actor actor, CancellationToken cancellationToken)
+    public async Task<ConnectionDetails> CreateAsync(ConnectionRequest request, Actor actor, CancellationToken cancellationToken)
     {
         ValidateName(request.Name);
         var component = ResolveComponent(request.Connector, request.Version);
@@ -87,7 +87,7 @@ public sealed partial class ConnectionService(
         return ToInfo(row);
     }
 
-    public async Task<ConnectionInfo> UpdateAsync(string name, ConnectionRequest request, Actor actor, CancellationToken cancellationToken)
+    public async Task<ConnectionDetails> UpdateAsync(string name, ConnectionRequest request, Actor actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await db.Connections.SingleOrDefaultAsync(c => c.Name == name, cancellationToken)
@@ -311,7 +311,7 @@ public sealed partial class ConnectionService(
         }
     }
 
-    private ConnectionInfo ToInfo(ConnectionRow row)
+    private ConnectionDetails ToInfo(ConnectionRow row)
     {
         var config = JsonNode.Parse(row.ConfigJson)!.AsObject();
         var secretPaths = JsonSerializer.Deserialize<List<string>>(row.SecretPathsJson) ?? [];
@@ -322,7 +322,7 @@ public sealed partial class ConnectionService(
 
         var resolved = host.ComponentVersions(PluginKind.Connector, row.Connector)
             .FirstOrDefault(c => row.Version is null || c.PluginVersion == row.Version)?.PluginVersion;
-        return new ConnectionInfo(row.Name, row.Connector, row.Version, resolved, config, secretPaths,
+        return new ConnectionDetails(row.Name, row.Connector, row.Version, resolved, config, secretPaths,
             DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc), row.CreatedBy, DateTime.SpecifyKind(row.UpdatedAt, DateTimeKind.Utc), row.UpdatedBy);
     }
 

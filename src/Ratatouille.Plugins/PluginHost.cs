@@ -488,7 +488,7 @@ public sealed class PluginHost : IDisposable
             var sdk = NuGetVersion.Parse(SdkInfo.Version);
             if (!Manifest.SdkRange.Satisfies(sdk))
             {
-                throw Incompatible($"Built for SDK {Manifest.SdkRange.PrettyPrint()}; this server has SDK {SdkInfo.Version}.");
+                throw Incompatible($"Built for SDK {Manifest.SdkRange.ToNormalizedString()}; this server has SDK {SdkInfo.Version}.");
             }
 
             var assemblyPath = Path.Combine(Folder, Manifest.Assembly);
@@ -581,19 +581,23 @@ public sealed class PluginHost : IDisposable
             }
 
             var construct = Task.Run(() => Activator.CreateInstance(type)!);
-            if (!construct.Wait(constructorTimeout))
-            {
-                throw new PluginLoadException($"The constructor of {type.FullName} did not return within {constructorTimeout.TotalSeconds:0} s.");
-            }
-
             object instance;
             try
             {
-                instance = construct.GetAwaiter().GetResult();
+                if (!construct.Wait(constructorTimeout))
+                {
+                    throw new PluginLoadException($"The constructor of {type.FullName} did not return within {constructorTimeout.TotalSeconds:0} s.");
+                }
+
+                instance = construct.Result;
             }
-            catch (TargetInvocationException ex) when (ex.InnerException is { } inner)
+            catch (AggregateException ex) when (ex.InnerException is TargetInvocationException { InnerException: { } inner })
             {
                 throw new PluginLoadException($"The constructor of {type.FullName} threw {inner.GetType().Name}: {inner.Message}");
+            }
+            catch (AggregateException ex) when (ex.InnerException is { } inner)
+            {
+                throw new PluginLoadException($"{type.FullName} could not be created: {inner.GetType().Name}: {inner.Message}");
             }
 
             var optionsType = instance switch
@@ -648,7 +652,7 @@ public sealed class PluginHost : IDisposable
 
         public PluginInfo ToInfo() => new(
             Id, Version.ToNormalizedString(), Manifest?.Kinds ?? [], Status, Reason, Source, Manifest?.DisplayName ?? Id,
-            Manifest?.Description, Manifest?.Category, Manifest?.Icon, Manifest?.SdkRange.PrettyPrint(), Components);
+            Manifest?.Description, Manifest?.Category, Manifest?.Icon, Manifest?.SdkRange.ToNormalizedString(), Components);
     }
 }
 

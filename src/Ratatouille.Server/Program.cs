@@ -28,7 +28,7 @@ builder.Services.AddSwaggerGen(options =>
     {
         Title = "Ratatouille API",
         Version = "v1",
-        Description = "Self-hosted data platform: catalog of bronze/silver/gold datasets as Parquet snapshots, sandboxed DuckDB SQL, file ingest and a data API.",
+        Description = "Self-hosted data platform: catalog of bronze/silver/gold datasets as Parquet snapshots, sandboxed DuckDB SQL, file ingest, a data API, and plugins: connectors, connections and extracts into bronze.",
     });
     options.DocInclusionPredicate((_, api) => api.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("health/", StringComparison.Ordinal)));
     options.CustomSchemaIds(type => type.Name);
@@ -60,6 +60,7 @@ app.MapQueryEndpoints();
 app.MapMaintenanceEndpoints();
 app.MapAccountEndpoints();
 app.MapAdminEndpoints();
+app.MapPluginEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -36,6 +36,31 @@ public static class RepositoryPaths
         return path;
     }
 
+    /// <summary>The built fixture plugin <paramref name="id"/> <paramref name="version"/> (tests/Fixtures, laid out under artifacts/test-plugins).</summary>
+    public static string TestPlugin(string id, string version)
+    {
+        var path = Path.Combine(Root, "artifacts", "test-plugins", Configuration, id, version);
+        return Directory.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"Fixture plugin '{path}' is missing: build the solution (tests/Fixtures are built with it).");
+    }
+
+    /// <summary>Copies a fixture plugin into <c>&lt;dataRoot&gt;/plugins/&lt;id&gt;/&lt;version&gt;/</c>, as an installed plugin.</summary>
+    public static string InstallTestPlugin(string dataRoot, string id, string version)
+    {
+        var source = TestPlugin(id, version);
+        var target = Path.Combine(dataRoot, "plugins", id, version);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination, overwrite: true);
+        }
+
+        return target;
+    }
+
     /// <summary>A fresh, empty folder for one test.</summary>
     public static string NewTempFolder(string prefix)
     {

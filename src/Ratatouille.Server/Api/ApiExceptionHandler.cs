@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Ratatouille.Catalog.Model;
+using Ratatouille.Plugins;
 using Ratatouille.Query;
 using Ratatouille.Security;
 
@@ -60,12 +61,33 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             SecurityError.Forbidden => "Forbidden",
             _ => "Invalid request",
         }, se.Message),
+        PluginOperationException pe => PluginProblem(pe),
         IngestException ie => Problem(ie.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, ie.TooLarge ? "File too large" : "File rejected", ie.Message),
         NotAcceptableException na => Problem(StatusCodes.Status406NotAcceptable, "Not acceptable", na.Message),
         BadHttpRequestException be => Problem(be.StatusCode, "Bad request", be.Message),
         OperationCanceledException when context.RequestAborted.IsCancellationRequested => Problem(499, "Client closed request", "The client went away; the work was cancelled."),
         _ => null,
     };
+
+    private static ProblemDetails PluginProblem(PluginOperationException pe)
+    {
+        var (status, title) = pe.Kind switch
+        {
+            PluginErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found"),
+            PluginErrorKind.Invalid => (StatusCodes.Status400BadRequest, "Invalid configuration"),
+            PluginErrorKind.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
+            PluginErrorKind.Unavailable => (StatusCodes.Status409Conflict, "Plugin unavailable"),
+            PluginErrorKind.Reported => (StatusCodes.Status422UnprocessableEntity, "The source reported an error"),
+            _ => (StatusCodes.Status502BadGateway, "Plugin failed"),
+        };
+        var problem = Problem(status, title, pe.Message);
+        if (pe.Errors.Count > 0)
+        {
+            problem.Extensions["errors"] = pe.Errors;
+        }
+
+        return problem;
+    }
 
     private static ProblemDetails QueryProblem(QueryException qe, HttpContext context)
     {

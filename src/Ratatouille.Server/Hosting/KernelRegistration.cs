@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Ratatouille.Catalog;
+using Ratatouille.Plugins;
 using Ratatouille.Query;
 using Ratatouille.Storage;
 
@@ -38,6 +39,7 @@ public static class KernelRegistration
 
         services.AddCatalog(dataDirectory.MetadataDatabase);
         services.AddQueryEngine();
+        services.AddRatatouillePlugins(dataDirectory.MetadataDatabase);
         return builder;
     }
 
@@ -68,6 +70,7 @@ public static class KernelRegistration
                     app.Configuration[Ratatouille.Security.SecurityStore.AdminUserVariable],
                     app.Configuration[Ratatouille.Security.SecurityStore.AdminPasswordVariable],
                     cancellationToken);
-            }, cancellationToken));
+            }, cancellationToken),
+            Task.Run(() => services.StartPluginsAsync(cancellationToken), cancellationToken));
     }
 }

@@ -1,0 +1,357 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Apache.Arrow;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ratatouille.Catalog.Model;
+using Ratatouille.Plugins.Storage;
+using Ratatouille.Query;
+using Ratatouille.Sdk;
+using Ratatouille.Security;
+
+namespace Ratatouille.Plugins;
+
+/// <summary>What to extract.</summary>
+/// <param name="Stream">A stream name from discovery.</param>
+/// <param name="Dataset">The bronze dataset to write, <c>bronze.name</c>.</param>
+/// <param name="Mode"><c>full</c> (replace) or <c>incremental</c> (append from the saved state).</param>
+/// <param name="CursorField">The cursor for incremental reads; the stream's default when null.</param>
+public sealed record ExtractRequest(string Stream, string Dataset, string? Mode, string? CursorField);
+
+/// <summary>An extract run, finished or not.</summary>
+public sealed record ExtractRun(
+    string Id,
+    string Connection,
+    string Stream,
+    string Dataset,
+    string Mode,
+    string Status,
+    string PluginVersion,
+    long Rows,
+    long? SnapshotId,
+    string? Error,
+    DateTime StartedAt,
+    DateTime? FinishedAt,
+    string StartedBy);
+
+/// <summary>
+/// Extracts a connection's stream into a bronze dataset: the connector's batches go through DuckDB
+/// into one Parquet file committed as a snapshot (replace for a full refresh, append for an
+/// incremental read). The stream's state is stored only after the snapshot commits, so a failed or
+/// cancelled run never skips data. One run per connection and stream at a time.
+/// </summary>
+public sealed class ExtractService(
+    IDbContextFactory<PluginsDbContext> dbFactory,
+    ConnectionService connections,
+    DatasetWriter writer,
+    AuditLog audit,
+    IOptions<PluginOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<ExtractService> logger)
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    private readonly ConcurrentDictionary<string, Progress> _running = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Validates the request and starts the run; the returned task completes with the finished run.
+    /// The run is cancelled by <paramref name="runCancellation"/>, by <see cref="CancelAsync"/> or at shutdown;
+    /// <paramref name="cancellationToken"/> only covers starting it.
+    /// </summary>
+    public async Task<(ExtractRun Started, Task<ExtractRun> Completion)> StartAsync(string connection, ExtractRequest request, Actor actor, CancellationToken runCancellation, CancellationToken cancellationToken)
+    {
+        var mode = (request.Mode ?? "full").ToLowerInvariant() switch
+        {
+            "full" => SyncMode.Full,
+            "incremental" => SyncMode.Incremental,
+            _ => throw new PluginOperationException(PluginErrorKind.Invalid, $"Unknown mode '{request.Mode}': use full or incremental."),
+        };
+        DatasetName dataset;
+        try
+        {
+            dataset = DatasetName.Parse(request.Dataset ?? "");
+        }
+        catch (CatalogException ex)
+        {
+            throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message);
+        }
+
+        if (dataset.Layer != Layer.Bronze)
+        {
+            throw new PluginOperationException(PluginErrorKind.Invalid, $"Extracts land in the bronze layer: use bronze.{dataset.Name}, then transform it into {dataset.LayerName}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Stream))
+        {
+            throw new PluginOperationException(PluginErrorKind.Invalid, "Name the stream to extract (see GET /api/v1/connections/{name}/streams).");
+        }
+
+        var session = await connections.OpenAsync(connection, "extract", cancellationToken);
+        try
+        {
+            var progress = new Progress(CancellationTokenSource.CreateLinkedTokenSource(runCancellation, lifetime.ApplicationStopping));
+            var key = $"{session.ConnectionId}/{request.Stream}";
+            if (_running.Values.Any(p => p.Key == key))
+            {
+                throw new PluginOperationException(PluginErrorKind.Conflict, $"'{request.Stream}' of '{session.Name}' is being extracted already.");
+            }
+
+            var row = new ExtractRunRow
+            {
+                Id = Guid.NewGuid().ToString("N"),
+                ConnectionId = session.ConnectionId,
+                Stream = request.Stream,
+                Dataset = $"{dataset.LayerName}.{dataset.Name}",
+                Mode = mode == SyncMode.Full ? "full" : "incremental",
+                Status = Running,
+                PluginVersion = session.Lease.Component.PluginVersion,
+                StartedAt = clock.GetUtcNow().UtcDateTime,
+                StartedBy = actor.Name,
+            };
+            progress.Key = key;
+            if (!_running.TryAdd(row.Id, progress))
+            {
+                throw new InvalidOperationException("run id collision");
+            }
+
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                db.ExtractRuns.Add(row);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch
+            {
+                _running.TryRemove(row.Id, out _);
+                throw;
+            }
+
+            await audit.WriteAsync(actor, "extract.start", $"{session.Name}/{request.Stream}", detail: $"{row.Mode} → {row.Dataset}", cancellationToken: CancellationToken.None);
+            var completion = Task.Run(() => RunAsync(session, row, dataset, mode, request.CursorField, progress, actor), CancellationToken.None);
+            return (ToRun(row, session.Name, progress), completion);
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Cancels a running extract; false when it is not running.</summary>
+    public async Task<bool> CancelAsync(string runId)
+    {
+        if (!_running.TryGetValue(runId, out var progress))
+        {
+            return false;
+        }
+
+        try
+        {
+            await progress.Cancellation.CancelAsync();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // it just finished
+        }
+    }
+
+    public async Task<ExtractRun> GetRunAsync(string connection, string runId, CancellationToken cancellationToken)
+    {
+        var row = await connections.FindAsync(connection, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.ExtractRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && r.ConnectionId == row.Id, cancellationToken)
+            ?? throw new PluginOperationException(PluginErrorKind.NotFound, $"Run '{runId}' of '{connection}' does not exist.");
+        return ToRun(run, row.Name, _running.GetValueOrDefault(run.Id));
+    }
+
+    public async Task<IReadOnlyList<ExtractRun>> ListRunsAsync(string connection, int limit, CancellationToken cancellationToken)
+    {
+        var row = await connections.FindAsync(connection, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.ExtractRuns.AsNoTracking().Where(r => r.ConnectionId == row.Id)
+            .OrderByDescending(r => r.StartedAt).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
+        return runs.Select(r => ToRun(r, row.Name, _running.GetValueOrDefault(r.Id))).ToList();
+    }
+
+    /// <summary>The state an incremental extract of the stream into the dataset resumes from.</summary>
+    public async Task<JsonNode?> GetStateAsync(string connection, string stream, string dataset, CancellationToken cancellationToken)
+    {
+        var row = await connections.FindAsync(connection, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var state = await db.StreamStates.AsNoTracking().SingleOrDefaultAsync(s => s.ConnectionId == row.Id && s.Stream == stream && s.Dataset == dataset, cancellationToken);
+        return state is null ? null : JsonNode.Parse(state.StateJson);
+    }
+
+    /// <summary>Marks runs left "running" by a stopped process as failed (at start).</summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.ExtractRuns.Where(r => r.Status == Running).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, Failed)
+            .SetProperty(r => r.Error, "The server stopped during the run; nothing was committed by it unless a snapshot is named.")
+            .SetProperty(r => r.FinishedAt, now), cancellationToken);
+    }
+
+    private async Task<ExtractRun> RunAsync(ConnectorSession session, ExtractRunRow row, DatasetName dataset, SyncMode mode, string? cursorField, Progress progress, Actor actor)
+    {
+        var token = progress.Cancellation.Token;
+        try
+        {
+            await using (session)
+            {
+                var streams = await session.DiscoverAsync(options.Value.OperationTimeout, logger, token);
+                var descriptor = streams.FirstOrDefault(s => s.Name == row.Stream)
+                    ?? throw new PluginOperationException(PluginErrorKind.NotFound, $"'{session.Name}' has no stream '{row.Stream}' (it has {string.Join(", ", streams.Select(s => s.Name).Take(20))}).");
+                if (!descriptor.SupportedModes.Contains(mode))
+                {
+                    throw new PluginOperationException(PluginErrorKind.Invalid, $"Stream '{row.Stream}' does not support {row.Mode} extracts.");
+                }
+
+                if (cursorField is not null && !descriptor.CursorFields.Contains(cursorField))
+                {
+                    throw new PluginOperationException(PluginErrorKind.Invalid,
+                        $"'{cursorField}' cannot be the cursor of '{row.Stream}' (cursor fields: {(descriptor.CursorFields.Count == 0 ? "none" : string.Join(", ", descriptor.CursorFields))}).");
+                }
+
+                var state = mode == SyncMode.Incremental ? await LoadStateAsync(row, token) : null;
+                var request = new ReadRequest(row.Stream, mode, state, cursorField ?? descriptor.DefaultCursorField);
+                var batches = Count(session.Connector.ReadAsync(session.Options, request, session.Context, token), progress);
+                (SnapshotInfo Snapshot, long Rows) written;
+                try
+                {
+                    written = await writer.WriteBatchesAsync(dataset, descriptor.Schema, batches, mode == SyncMode.Full ? WriteMode.Replace : WriteMode.Append,
+                        $"extract {session.Name}/{row.Stream} ({row.Mode}, {session.Lease.Plugin.Id} {row.PluginVersion})",
+                        new BatchWriteOptions { IdleTimeout = options.Value.ReadIdleTimeout }, token);
+                }
+                catch (BatchSourceException ex) when (ex.InnerException is { } inner && inner is not BatchSourceException)
+                {
+                    throw PluginInvoker.Translate(inner, session.Lease, "reading " + row.Stream, null, logger, token);
+                }
+                catch (BatchSourceException ex)
+                {
+                    throw new PluginOperationException(PluginErrorKind.Faulted, $"{PluginInvoker.Describe(session.Lease)}: {ex.Message}", ex);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new PluginOperationException(PluginErrorKind.Faulted, $"{PluginInvoker.Describe(session.Lease)} declared a schema for '{row.Stream}' that cannot be stored: {ex.Message}", ex);
+                }
+                catch (CatalogException ex)
+                {
+                    throw new PluginOperationException(ex.Error == CatalogError.SchemaConflict ? PluginErrorKind.Conflict : PluginErrorKind.Invalid, ex.Message, ex);
+                }
+
+                // The snapshot is committed: only now does the stream's position move.
+                if (request.Checkpoint is { } checkpoint)
+                {
+                    await SaveStateAsync(row, checkpoint, written.Snapshot.Id);
+                }
+                else if (mode == SyncMode.Full)
+                {
+                    await ClearStateAsync(row);
+                }
+
+                row.Rows = written.Rows;
+                row.SnapshotId = written.Snapshot.Id;
+                row.Status = Succeeded;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            row.Status = Cancelled;
+            row.Error = lifetime.ApplicationStopping.IsCancellationRequested ? "The server is stopping; nothing was committed." : "Cancelled; nothing was committed.";
+        }
+        catch (PluginOperationException ex)
+        {
+            row.Status = Failed;
+            row.Error = ex.Message;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Extract {Run} of {Connection}/{Stream} failed", row.Id, session.Name, row.Stream);
+            row.Status = Failed;
+            row.Error = $"The extract failed: {ex.Message}";
+        }
+
+        row.Rows = row.Status == Succeeded ? row.Rows : Interlocked.Read(ref progress.Rows);
+        row.FinishedAt = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            db.ExtractRuns.Update(row);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _running.TryRemove(row.Id, out _);
+            progress.Cancellation.Dispose();
+        }
+
+        await audit.WriteAsync(actor, "extract.finish", $"{session.Name}/{row.Stream}", success: row.Status == Succeeded,
+            detail: row.Status == Succeeded ? $"{row.Rows} rows → {row.Dataset} snapshot {row.SnapshotId}" : row.Error, cancellationToken: CancellationToken.None);
+        logger.LogInformation("Extract {Run} {Connection}/{Stream} → {Dataset}: {Status}, {Rows} rows", row.Id, session.Name, row.Stream, row.Dataset, row.Status, row.Rows);
+        return ToRun(row, session.Name, null);
+    }
+
+    private static async IAsyncEnumerable<RecordBatch> Count(IAsyncEnumerable<RecordBatch> source, Progress progress, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var batch in source.WithCancellation(cancellationToken))
+        {
+            Interlocked.Add(ref progress.Rows, batch.Length);
+            yield return batch;
+        }
+    }
+
+    private async Task<JsonNode?> LoadStateAsync(ExtractRunRow run, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var state = await db.StreamStates.AsNoTracking()
+            .SingleOrDefaultAsync(s => s.ConnectionId == run.ConnectionId && s.Stream == run.Stream && s.Dataset == run.Dataset, cancellationToken);
+        return state is null ? null : JsonNode.Parse(state.StateJson);
+    }
+
+    private async Task SaveStateAsync(ExtractRunRow run, JsonNode state, long snapshotId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var row = await db.StreamStates.SingleOrDefaultAsync(s => s.ConnectionId == run.ConnectionId && s.Stream == run.Stream && s.Dataset == run.Dataset, CancellationToken.None);
+        if (row is null)
+        {
+            row = new StreamStateRow { ConnectionId = run.ConnectionId, Stream = run.Stream, Dataset = run.Dataset };
+            db.StreamStates.Add(row);
+        }
+
+        row.StateJson = state.ToJsonString();
+        row.SnapshotId = snapshotId;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private async Task ClearStateAsync(ExtractRunRow run)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await db.StreamStates.Where(s => s.ConnectionId == run.ConnectionId && s.Stream == run.Stream && s.Dataset == run.Dataset).ExecuteDeleteAsync(CancellationToken.None);
+    }
+
+    private static ExtractRun ToRun(ExtractRunRow row, string connection, Progress? progress) => new(
+        row.Id, connection, row.Stream, row.Dataset, row.Mode, row.Status, row.PluginVersion,
+        progress is not null && row.Status == Running ? Interlocked.Read(ref progress.Rows) : row.Rows,
+        row.SnapshotId, row.Error, DateTime.SpecifyKind(row.StartedAt, DateTimeKind.Utc),
+        row.FinishedAt is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null, row.StartedBy);
+
+    private sealed class Progress(CancellationTokenSource cancellation)
+    {
+        public long Rows;
+
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public string Key { get; set; } = "";
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Ratatouille.Plugins.Storage;
+
+namespace Ratatouille.Plugins;
+
+public static class PluginsServiceCollectionExtensions
+{
+    /// <summary>Registers the plugin host, connections and extracts over the metadata database.</summary>
+    public static IServiceCollection AddRatatouillePlugins(this IServiceCollection services, string databasePath)
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 30 }.ToString();
+        services.AddDbContextFactory<PluginsDbContext>(o => o.UseSqlite(connectionString, s => s.MigrationsHistoryTable(PluginsDbContext.HistoryTable)));
+        services.AddOptions<PluginOptions>().BindConfiguration(PluginOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(PluginContextFactory.HttpClientName);
+        services.AddSingleton<PluginHost>();
+        services.AddSingleton<FileSource>();
+        services.AddSingleton<PluginContextFactory>();
+        services.AddSingleton<ConnectionService>();
+        services.AddSingleton<ExtractService>();
+        return services;
+    }
+
+    /// <summary>Migrates the plugin tables, fails runs a stopped process left behind, and loads the plugins.</summary>
+    public static async Task StartPluginsAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var dbFactory = services.GetRequiredService<IDbContextFactory<PluginsDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        await services.GetRequiredService<ExtractService>().RecoverAsync(cancellationToken);
+        await services.GetRequiredService<PluginHost>().InitializeAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Ratatouille.Query;
+
+/// <summary>How <see cref="DatasetWriter.WriteBatchesAsync"/> treats an Arrow batch source.</summary>
+public sealed record BatchWriteOptions
+{
+    /// <summary>The defaults: 5 minutes idle timeout, 4 buffered batches.</summary>
+    public static BatchWriteOptions Default { get; } = new();
+
+    /// <summary>
+    /// The longest wait for the source's next batch. A source that sends nothing for this long fails
+    /// the write (and is abandoned if it ignores cancellation). At most one day.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Batches read ahead of DuckDB. Memory is bounded by roughly this many batches plus one per
+    /// DuckDB thread being converted.
+    /// </summary>
+    public int BufferedBatches { get; init; } = 4;
+
+    /// <summary>Fail if the dataset already exists (see <see cref="Ratatouille.Catalog.Model.CommitRequest.CreateOnly"/>).</summary>
+    public bool CreateOnly { get; init; }
+}
