@@ -230,7 +230,7 @@ public sealed class ExtractService(
                 {
                     written = await writer.WriteBatchesAsync(dataset, descriptor.Schema, batches, mode == SyncMode.Full ? WriteMode.Replace : WriteMode.Append,
                         $"extract {session.Name}/{row.Stream} ({row.Mode}, {session.Lease.Plugin.Id} {row.PluginVersion})",
-                        new BatchWriteOptions { IdleTimeout = options.Value.ReadIdleTimeout }, token);
+                        new BatchWriteOptions { IdleTimeout = options.Value.ReadIdleTimeout, SkipEmptyAppend = true }, token);
                 }
                 catch (BatchSourceException ex) when (ex.InnerException is { } inner && inner is not BatchSourceException)
                 {

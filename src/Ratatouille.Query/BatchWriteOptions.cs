@@ -20,4 +20,10 @@ public sealed record BatchWriteOptions
 
     /// <summary>Fail if the dataset already exists (see <see cref="Ratatouille.Catalog.Model.CommitRequest.CreateOnly"/>).</summary>
     public bool CreateOnly { get; init; }
+
+    /// <summary>
+    /// An append of zero rows to a dataset that exists commits nothing and returns its current snapshot
+    /// (an incremental extract that found nothing new). A dataset that does not exist yet is still created.
+    /// </summary>
+    public bool SkipEmptyAppend { get; init; }
 }

@@ -83,10 +83,23 @@ public sealed class DatasetWriter : IDisposable
             options.CreateOnly,
             origin,
             (connection, target, token) => CopyBatchesAsync(connection, target, dataset, schema, batches, options, token),
-            cancellationToken);
+            cancellationToken,
+            options.SkipEmptyAppend);
     }
 
     public void Dispose() => _kernel.Dispose();
+
+    private async Task<SnapshotInfo?> TryGetCurrentAsync(DatasetName dataset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _catalog.GetDatasetAsync(dataset, cancellationToken)).Current;
+        }
+        catch (CatalogException ex) when (ex.Error == CatalogError.NotFound)
+        {
+            return null;
+        }
+    }
 
     private static string CopyToParquet(string selectSql, string target) =>
         $"COPY (\n{selectSql}\n) TO {Sql.Literal(target)} (FORMAT parquet, COMPRESSION snappy)";
@@ -102,7 +115,8 @@ public sealed class DatasetWriter : IDisposable
         bool createOnly,
         string origin,
         Func<DuckDBConnection, string, CancellationToken, Task<long>> writeParquet,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool skipEmptyAppend = false)
     {
         var key = $"{ObjectKeys.Warehouse}{dataset.LayerName}/{dataset.Name}/{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}.parquet";
         var inPlace = _store.TryGetLocalPath(key);
@@ -117,6 +131,21 @@ public sealed class DatasetWriter : IDisposable
             {
                 rows = await writeParquet(connection, target, cancellationToken);
                 schema = ReadSchema(connection, target);
+            }
+
+            if (skipEmptyAppend && rows == 0 && mode == WriteMode.Append)
+            {
+                var existing = await TryGetCurrentAsync(dataset, cancellationToken);
+                if (existing is not null)
+                {
+                    // Nothing to add to an existing dataset: no file, no new snapshot.
+                    if (inPlace is not null)
+                    {
+                        File.Delete(target);
+                    }
+
+                    return (existing, 0);
+                }
             }
 
             // DuckDB does not fsync what COPY wrote: make the file durable before a snapshot can name it.

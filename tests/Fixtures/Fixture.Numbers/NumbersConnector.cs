@@ -22,6 +22,9 @@ public sealed class NumbersOptions
     public string? Token { get; set; }
 
     public NestedOptions Nested { get; set; } = new();
+
+    [Description("Throw after yielding this many rows (to test failed runs).")]
+    public int? FailAfter { get; set; }
 }
 
 public sealed class NestedOptions
@@ -85,6 +88,11 @@ public sealed class NumbersConnector : Connector<NumbersOptions>
                 yield return rows.Build();
                 request.SaveState(new JsonObject { ["last"] = n });
                 await Task.Yield();
+            }
+
+            if (options.FailAfter is { } limit && n - start + 1 >= limit)
+            {
+                throw new IOException($"the source went away after {limit} rows");
             }
         }
 

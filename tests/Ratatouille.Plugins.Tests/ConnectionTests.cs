@@ -1,0 +1,254 @@
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Ratatouille.Query;
+using Ratatouille.Security;
+using Ratatouille.Testing;
+
+namespace Ratatouille.Plugins.Tests;
+
+public sealed class ConnectionTests
+{
+    private static readonly (string, string)[] Fixtures = [("fixture-numbers", "1.0.0"), ("fixture-numbers", "2.0.0"), ("fixture-broken", "1.0.0")];
+
+    [Fact]
+    public async Task Secret_options_live_in_the_secret_store_and_are_never_returned()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        var created = await kernel.Connections.CreateAsync(Request("nums", new JsonObject
+        {
+            ["count"] = 3,
+            ["token"] = "open-sesame",
+            ["nested"] = new JsonObject { ["password"] = "hunter2-very-secret", ["label"] = "x" },
+        }), PluginKernel.Editor, TestTimeout.Token);
+
+        Assert.Equal(SecretStore.Mask, created.Config["token"]!.GetValue<string>());
+        Assert.Equal(SecretStore.Mask, created.Config["nested"]!["password"]!.GetValue<string>());
+        Assert.Equal(["nested.password", "token"], created.SecretPaths.Order().ToList());
+        Assert.Equal("open-sesame", await kernel.Secrets.RevealAsync("connection.nums.token", TestTimeout.Token));
+        Assert.DoesNotContain("hunter2-very-secret", await DumpDatabaseAsync(kernel));
+
+        // The mask keeps the stored value; the check sees the real one.
+        var updated = await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject
+        {
+            ["count"] = 4,
+            ["token"] = SecretStore.Mask,
+            ["nested"] = new JsonObject { ["password"] = SecretStore.Mask },
+        }), PluginKernel.Editor, TestTimeout.Token);
+        Assert.Equal(4, updated.Config["count"]!.GetValue<int>());
+        var test = await kernel.Connections.TestAsync("nums", TestTimeout.Token);
+        Assert.True(test.Success, test.Message);
+        Assert.Contains("password set", test.Message);
+
+        // A new value replaces it; leaving it out removes it.
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["token"] = "wrong" }), PluginKernel.Editor, TestTimeout.Token);
+        var failed = await kernel.Connections.TestAsync("nums", TestTimeout.Token);
+        Assert.False(failed.Success);
+        Assert.Equal("The token is wrong.", failed.Message);
+        await Assert.ThrowsAsync<SecurityException>(() => kernel.Secrets.RevealAsync("connection.nums.nested.password", TestTimeout.Token));
+
+        await kernel.Connections.DeleteAsync("nums", PluginKernel.Editor, TestTimeout.Token);
+        await Assert.ThrowsAsync<SecurityException>(() => kernel.Secrets.RevealAsync("connection.nums.token", TestTimeout.Token));
+    }
+
+    [Fact]
+    public async Task Bad_configuration_is_refused_with_every_problem_named()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        var invalid = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.CreateAsync(
+            Request("nums", new JsonObject { ["count"] = "many", ["colour"] = "red", ["batchRows"] = 0 }), PluginKernel.Editor, TestTimeout.Token));
+        Assert.Equal(PluginErrorKind.Invalid, invalid.Kind);
+        Assert.Contains(invalid.Errors, e => e.Contains("'count'") && e.Contains("whole number"));
+        Assert.Contains(invalid.Errors, e => e.Contains("'colour'") && e.Contains("unknown option"));
+
+        var range = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.CreateAsync(
+            Request("nums", new JsonObject { ["batchRows"] = 0 }), PluginKernel.Editor, TestTimeout.Token));
+        Assert.Contains(range.Errors, e => e.Contains("'batchRows'") && e.Contains("between 1 and"));
+
+        var unknown = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.CreateAsync(
+            new ConnectionRequest("x", "no-such-connector", null, []), PluginKernel.Editor, TestTimeout.Token));
+        Assert.Equal(PluginErrorKind.NotFound, unknown.Kind);
+
+        var badName = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.CreateAsync(
+            Request("Bad Name!", []), PluginKernel.Editor, TestTimeout.Token));
+        Assert.Equal(PluginErrorKind.Invalid, badName.Kind);
+
+        await kernel.Connections.CreateAsync(Request("nums", []), PluginKernel.Editor, TestTimeout.Token);
+        var twice = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.CreateAsync(Request("nums", []), PluginKernel.Editor, TestTimeout.Token));
+        Assert.Equal(PluginErrorKind.Conflict, twice.Kind);
+    }
+
+    [Fact]
+    public async Task Full_and_incremental_extracts_land_in_bronze_and_the_state_moves_only_with_a_commit()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        await kernel.Connections.CreateAsync(Request("nums", new JsonObject { ["count"] = 20, ["batchRows"] = 5, ["failAfter"] = 12 }), PluginKernel.Editor, TestTimeout.Token);
+
+        // Fails after 12 rows (two batches were yielded and checkpointed): nothing committed, no state saved.
+        var failed = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(ExtractService.Failed, failed.Status);
+        Assert.Contains("the source went away after 12 rows", failed.Error);
+        Assert.Null(await kernel.Extracts.GetStateAsync("nums", "numbers", "bronze.nums", TestTimeout.Token));
+        await Assert.ThrowsAsync<QueryException>(() => CountAsync(kernel, "bronze.nums"));
+
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["count"] = 20, ["batchRows"] = 5 }), PluginKernel.Editor, TestTimeout.Token);
+        var first = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(ExtractService.Succeeded, first.Status);
+        Assert.Equal(20, first.Rows);
+        Assert.Equal(20, (await kernel.Extracts.GetStateAsync("nums", "numbers", "bronze.nums", TestTimeout.Token))!["last"]!.GetValue<long>());
+
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["count"] = 26, ["batchRows"] = 5 }), PluginKernel.Editor, TestTimeout.Token);
+        var second = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(6, second.Rows);
+        Assert.Equal(26, await CountAsync(kernel, "bronze.nums"));
+        Assert.Equal(26, await CountAsync(kernel, "(SELECT DISTINCT id FROM bronze.nums)"));
+
+        // Nothing new: no new snapshot.
+        var third = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(ExtractService.Succeeded, third.Status);
+        Assert.Equal(0, third.Rows);
+        Assert.Equal(second.SnapshotId, third.SnapshotId);
+
+        // A full refresh replaces.
+        var full = await ExtractAsync(kernel, "nums", "bronze.nums", "full");
+        Assert.Equal(26, full.Rows);
+        Assert.Equal(26, await CountAsync(kernel, "bronze.nums"));
+
+        var runs = await kernel.Extracts.ListRunsAsync("nums", 10, TestTimeout.Token);
+        Assert.Equal(5, runs.Count);
+        Assert.Equal(ExtractService.Failed, runs[^1].Status);
+    }
+
+    [Fact]
+    public async Task Extracts_land_in_bronze_only_and_name_the_stream()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        await kernel.Connections.CreateAsync(Request("nums", []), PluginKernel.Editor, TestTimeout.Token);
+        var silver = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Extracts.StartAsync("nums", new ExtractRequest("numbers", "silver.nums", "full", null), PluginKernel.Editor, CancellationToken.None, TestTimeout.Token));
+        Assert.Contains("bronze", silver.Message);
+        var mode = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Extracts.StartAsync("nums", new ExtractRequest("numbers", "bronze.nums", "sometimes", null), PluginKernel.Editor, CancellationToken.None, TestTimeout.Token));
+        Assert.Contains("full or incremental", mode.Message);
+        var stream = await ExtractAsync(kernel, "nums", "bronze.nums", "full", stream: "letters");
+        Assert.Equal(ExtractService.Failed, stream.Status);
+        Assert.Contains("no stream 'letters'", stream.Error);
+    }
+
+    [Fact]
+    public async Task A_connection_pinned_to_a_version_keeps_using_it()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        await kernel.Connections.CreateAsync(new ConnectionRequest("old", "numbers", "1.0.0", []), PluginKernel.Editor, TestTimeout.Token);
+        await kernel.Connections.CreateAsync(new ConnectionRequest("new", "numbers", null, []), PluginKernel.Editor, TestTimeout.Token);
+        Assert.Equal("1.0.0", (await kernel.Connections.GetAsync("old", TestTimeout.Token)).ResolvedVersion);
+        Assert.Equal("2.0.0", (await kernel.Connections.GetAsync("new", TestTimeout.Token)).ResolvedVersion);
+
+        Assert.Equal("1.0.0", (await ExtractAsync(kernel, "old", "bronze.old", "full")).PluginVersion);
+        Assert.Equal("2.0.0", (await ExtractAsync(kernel, "new", "bronze.new", "full")).PluginVersion);
+        Assert.Equal(10, await CountAsync(kernel, "(SELECT * FROM bronze.old WHERE generation = 'v1')"));
+        Assert.Equal(10, await CountAsync(kernel, "(SELECT * FROM bronze.new WHERE generation = 'v2')"));
+
+        // Disable the pinned version: the connection fails clearly; the other keeps working.
+        await kernel.Host.DisableAsync("fixture-numbers", "1.0.0", "tester", TestTimeout.Token);
+        var unavailable = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.TestAsync("old", TestTimeout.Token));
+        Assert.Contains("1.0.0", unavailable.Message);
+        Assert.True((await kernel.Connections.TestAsync("new", TestTimeout.Token)).Success);
+    }
+
+    [Fact]
+    public async Task Misbehaving_plugins_fail_their_operation_and_the_kernel_carries_on()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        foreach (var connector in new[] { "throws-on-read", "hangs-on-read", "bad-batches", "hangs-on-check" })
+        {
+            await kernel.Connections.CreateAsync(new ConnectionRequest(connector, connector, null, []), PluginKernel.Editor, TestTimeout.Token);
+        }
+
+        var threw = await ExtractAsync(kernel, "throws-on-read", "bronze.threw", "full", stream: "items");
+        Assert.Equal(ExtractService.Failed, threw.Status);
+        Assert.Contains("the fixture broke on purpose while reading", threw.Error);
+        Assert.Contains("fixture-broken", threw.Error);
+
+        var started = DateTime.UtcNow;
+        var hung = await ExtractAsync(kernel, "hangs-on-read", "bronze.hung", "full", stream: "items");
+        Assert.Equal(ExtractService.Failed, hung.Status);
+        Assert.Contains("3 s", hung.Error);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(60), "a hung plugin held the extract");
+
+        var garbage = await ExtractAsync(kernel, "bad-batches", "bronze.garbage", "full", stream: "items");
+        Assert.Equal(ExtractService.Failed, garbage.Status);
+        Assert.Contains("contradicts", garbage.Error);
+        Assert.Contains("'id'", garbage.Error);
+
+        var check = await kernel.Connections.TestAsync("hangs-on-check", TestTimeout.Token);
+        Assert.False(check.Success);
+        Assert.Contains("did not finish", check.Message);
+
+        var discover = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.DiscoverAsync("hangs-on-check", TestTimeout.Token));
+        Assert.Equal(PluginErrorKind.Faulted, discover.Kind);
+        Assert.Contains("discovery exploded", discover.Message);
+
+        // None of it left a dataset behind, and a good plugin still works.
+        foreach (var dataset in new[] { "bronze.threw", "bronze.hung", "bronze.garbage" })
+        {
+            await Assert.ThrowsAsync<QueryException>(() => CountAsync(kernel, dataset));
+        }
+
+        await kernel.Connections.CreateAsync(Request("nums", []), PluginKernel.Editor, TestTimeout.Token);
+        Assert.Equal(ExtractService.Succeeded, (await ExtractAsync(kernel, "nums", "bronze.nums", "full")).Status);
+    }
+
+    [Fact]
+    public async Task A_running_extract_can_be_cancelled_and_commits_nothing()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        await kernel.Connections.CreateAsync(Request("many", new JsonObject { ["count"] = 5_000_000, ["batchRows"] = 1000 }), PluginKernel.Editor, TestTimeout.Token);
+        var (started, completion) = await kernel.Extracts.StartAsync("many", new ExtractRequest("numbers", "bronze.many", "full", null), PluginKernel.Editor, CancellationToken.None, TestTimeout.Token);
+        for (var i = 0; i < 100 && (await kernel.Extracts.GetRunAsync("many", started.Id, TestTimeout.Token)).Rows == 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(await kernel.Extracts.CancelAsync(started.Id));
+        var run = await completion;
+        Assert.Equal(ExtractService.Cancelled, run.Status);
+        await Assert.ThrowsAsync<QueryException>(() => CountAsync(kernel, "bronze.many"));
+    }
+
+    private static ConnectionRequest Request(string name, JsonObject config) => new(name, "numbers", null, config);
+
+    private static async Task<ExtractRun> ExtractAsync(PluginKernel kernel, string connection, string dataset, string mode, string stream = "numbers")
+    {
+        var (_, completion) = await kernel.Extracts.StartAsync(connection, new ExtractRequest(stream, dataset, mode, null), PluginKernel.Editor, TestTimeout.Token, TestTimeout.Token);
+        return await completion;
+    }
+
+    private static async Task<long> CountAsync(PluginKernel kernel, string relation)
+    {
+        using var output = new MemoryStream();
+        await kernel.Engine.RunAsync(new QueryRequest($"SELECT count(*) AS n FROM {relation}"), OutputFormat.Json, output, TestTimeout.Token);
+        using var json = System.Text.Json.JsonDocument.Parse(output.ToArray());
+        return json.RootElement.GetProperty("rows")[0][0].GetInt64();
+    }
+
+    private static async Task<string> DumpDatabaseAsync(PluginKernel kernel)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var file in Directory.EnumerateFiles(kernel.Root, "ratatouille.db*"))
+        {
+            var copy = file + ".copy";
+            File.Copy(file, copy, overwrite: true);
+            text.Append(System.Text.Encoding.UTF8.GetString(await File.ReadAllBytesAsync(copy)));
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(kernel.Root, "ratatouille.db")};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT \"ConfigJson\" FROM connections";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            text.Append(reader.GetString(0));
+        }
+
+        return text.ToString();
+    }
+}
