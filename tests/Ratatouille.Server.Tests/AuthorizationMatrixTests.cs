@@ -49,6 +49,23 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
         ["PUT api/v1/secrets/{name}"] = "admin",
         ["DELETE api/v1/secrets/{name}"] = "admin",
         ["GET api/v1/audit"] = "admin",
+        ["GET api/v1/plugins"] = "admin",
+        ["POST api/v1/plugins/rescan"] = "admin",
+        ["POST api/v1/plugins/{id}/{version}/enable"] = "admin",
+        ["POST api/v1/plugins/{id}/{version}/disable"] = "admin",
+        ["DELETE api/v1/plugins/{id}/{version}"] = "admin",
+        ["GET api/v1/connectors"] = "editor",
+        ["GET api/v1/connections"] = "editor",
+        ["POST api/v1/connections"] = "editor",
+        ["GET api/v1/connections/{name}"] = "editor",
+        ["PUT api/v1/connections/{name}"] = "editor",
+        ["DELETE api/v1/connections/{name}"] = "editor",
+        ["POST api/v1/connections/{name}/test"] = "editor",
+        ["GET api/v1/connections/{name}/streams"] = "editor",
+        ["POST api/v1/connections/{name}/extract"] = "editor",
+        ["GET api/v1/connections/{name}/runs"] = "editor",
+        ["GET api/v1/connections/{name}/runs/{id}"] = "editor",
+        ["POST api/v1/connections/{name}/runs/{id}/cancel"] = "editor",
         ["POST account/login"] = Anonymous,
         ["POST account/logout"] = Anonymous,
         ["POST account/setup"] = Anonymous,
@@ -165,7 +182,8 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
             .Replace("{layer}", "bronze", StringComparison.Ordinal)
             .Replace("{name}", "matrix_missing", StringComparison.Ordinal)
             .Replace("{username}", "nobody-here", StringComparison.Ordinal)
-            .Replace("{id}", "nokey", StringComparison.Ordinal);
+            .Replace("{id}", "nokey", StringComparison.Ordinal)
+            .Replace("{version}", "9.9.9", StringComparison.Ordinal);
         return (endpoint[..space], path);
     }
 
