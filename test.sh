@@ -15,6 +15,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
 
+# PostgreSQL for the PostgreSQL connector tests: each run starts a private cluster with initdb/pg_ctl.
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "==> installing postgresql"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+fi
+
 # Node tools: s3rver (a real S3 server process) and the vega-datasets sample data.
 tools="$root/.tools"
 if [ ! -f "$tools/node_modules/s3rver/bin/s3rver.js" ] || [ ! -f "$tools/node_modules/vega-datasets/package.json" ]; then
@@ -31,3 +38,14 @@ dotnet build Ratatouille.sln -c Release -nologo -v q
 
 echo "==> testing"
 dotnet test Ratatouille.sln -c Release --no-build -nologo -v q -- xunit.parallelizeTestCollections=true
+
+# The community-style sample connector (samples/) references only the SDK packages, as an outside author's
+# plugin would: pack them, then restore the sample from that folder into a private packages folder, so a
+# Ratatouille.Sdk 1.0.0 cached from an earlier pack never hides a change to the SDK.
+echo "==> sample community connector (built against the packed SDK)"
+rm -rf artifacts/packages artifacts/sample-packages
+dotnet pack sdk/Ratatouille.Sdk -c Release -o artifacts/packages -nologo -v q
+dotnet pack sdk/Ratatouille.Sdk.Testing -c Release -o artifacts/packages -nologo -v q
+dotnet test samples/RssConnector.Tests -c Release -nologo -v q \
+  -p:RestoreAdditionalProjectSources="$root/artifacts/packages" \
+  -p:RestorePackagesPath="$root/artifacts/sample-packages"

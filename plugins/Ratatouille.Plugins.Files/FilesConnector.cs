@@ -65,8 +65,12 @@ public sealed class FilesConnector : Connector<FilesOptions>
             yield break;
         }
 
+        // The stream's columns come from all matching files (as discovered); the new files are read as those
+        // columns, so a file that lacks one, or whose values look like another type, still fits.
+        var schema = await context.Files.DescribeAsync(Request(options, files.Select(f => f.Path).ToList()), cancellationToken);
+
         // One read over all new files: DuckDB reads them in parallel and unifies their columns.
-        await foreach (var batch in context.Files.ReadAsync(Request(options, pending.Select(f => f.Path).ToList()), cancellationToken))
+        await foreach (var batch in context.Files.ReadAsync(Request(options, pending.Select(f => f.Path).ToList()) with { Schema = schema }, cancellationToken))
         {
             yield return batch;
         }

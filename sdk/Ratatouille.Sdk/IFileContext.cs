@@ -64,6 +64,13 @@ public sealed record FileReadRequest
     /// <summary>Text that stands for NULL in CSV.</summary>
     public string? NullString { get; init; }
 
+    /// <summary>
+    /// Columns to return, by name and type (e.g. the schema discovered over all files): each is cast to its
+    /// type, columns the files lack are null, others are dropped. Reads of a subset of files then still match
+    /// the discovered stream. Null returns the files' own columns.
+    /// </summary>
+    public Apache.Arrow.Schema? Schema { get; init; }
+
     /// <summary>Add a column <c>_source_file</c> with the file each row came from (as in <see cref="FileEntry.Path"/>).</summary>
     public bool IncludeFileName { get; init; }
 }

@@ -191,12 +191,17 @@ public sealed class FileSource : IDisposable
             var select = request.IncludeFileName
                 ? $"SELECT * EXCLUDE (filename), {FileNameExpression(request.Location)} AS _source_file FROM ({source})"
                 : source;
+            connection = _sandbox.Value.Open();
+            if (request.Schema is { } target)
+            {
+                select = Conform(connection, select, target);
+            }
+
             if (limit is { } rows)
             {
                 select = $"SELECT * FROM ({select}) LIMIT {rows}";
             }
 
-            connection = _sandbox.Value.Open();
             command = connection.CreateCommand();
             command.CommandText = select;
             command.UseStreamingMode = true;
@@ -222,6 +227,20 @@ public sealed class FileSource : IDisposable
             Dispose(command, connection, lease);
             throw;
         }
+    }
+
+    /// <summary>Casts the files' columns to the requested ones; requested columns the files lack become NULL.</summary>
+    private static string Conform(DuckDBConnection connection, string select, Schema target)
+    {
+        var present = DuckDbSchema.Describe(connection, select, []).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var columns = target.FieldsList.Select(f =>
+        {
+            var type = ArrowTypeNames.Describe(f);
+            return present.Contains(f.Name)
+                ? $"CAST({Sql.Ident(f.Name)} AS {type}) AS {Sql.Ident(f.Name)}"
+                : $"CAST(NULL AS {type}) AS {Sql.Ident(f.Name)}";
+        });
+        return $"SELECT {string.Join(", ", columns)} FROM ({select}) AS files";
     }
 
     private static void Dispose(params IDisposable?[] items)

@@ -3,7 +3,7 @@ using DuckDB.NET.Data;
 namespace Ratatouille.Query;
 
 /// <summary>The columns a statement produces, from DuckDB's binder (<c>DESCRIBE</c>), without running it.</summary>
-internal static class DuckDbSchema
+public static class DuckDbSchema
 {
     /// <summary>What precedes the statement in the text DuckDB sees (error positions are shifted by its length).</summary>
     public const string Prefix = "DESCRIBE (\n";
