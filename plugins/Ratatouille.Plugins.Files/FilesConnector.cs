@@ -116,13 +116,13 @@ public sealed class FilesConnector : Connector<FilesOptions>
         var stem = System.IO.Path.GetFileNameWithoutExtension(path);
         var folder = System.IO.Path.GetDirectoryName(path)?.Replace('/', '_');
         var name = string.Join('_', new[] { folder, stem }.Where(p => !string.IsNullOrEmpty(p)));
-        var cleaned = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_').ToArray()).Trim('_', '.');
+        var cleaned = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_').ToArray()).Trim('_', '.', '-');
         while (cleaned.Contains("__", StringComparison.Ordinal))
         {
             cleaned = cleaned.Replace("__", "_", StringComparison.Ordinal);
         }
 
-        return cleaned.Length == 0 ? "files" : cleaned;
+        return cleaned.Trim('_', '.', '-') is { Length: > 0 } trimmed ? trimmed : "files";
     }
 
     private static string Describe(FileLocation location) => location == FileLocation.Landing ? "landing area" : "import roots";

@@ -85,8 +85,10 @@ public sealed class ReadRequest
     public SyncMode Mode { get; }
 
     /// <summary>
-    /// The state saved by the last committed incremental read, or null (first run, or a full refresh).
-    /// Its shape is the connector's own (e.g. <c>{"cursor": "2024-05-01T10:00:00Z"}</c>).
+    /// The state saved by the last committed read, or null. Its shape is the connector's own
+    /// (e.g. <c>{"cursor": "2024-05-01T10:00:00Z"}</c>). A full refresh of a stream that supports
+    /// incremental reads arrives as an incremental read with a null state: return everything (rows
+    /// with a null cursor included) and save the position, so later incremental runs continue after it.
     /// </summary>
     public JsonNode? State { get; }
 

@@ -19,9 +19,9 @@ namespace Ratatouille.Sdk;
 /// Options classes have a public parameterless constructor and public settable properties of these
 /// types: <see cref="string"/>, <see cref="bool"/>, integers, floating point and <see cref="decimal"/>,
 /// enums (as camelCase strings), <see cref="Guid"/>, <see cref="Uri"/>, <see cref="DateTime"/>,
-/// <see cref="DateTimeOffset"/>, <see cref="TimeSpan"/>, their nullable forms, lists and arrays of them,
-/// <c>Dictionary&lt;string, T&gt;</c>, and nested options classes. JSON names are camelCase
-/// (or <see cref="JsonPropertyNameAttribute"/>); <see cref="JsonIgnoreAttribute"/> hides a property.
+/// <see cref="DateTimeOffset"/>, <see cref="TimeSpan"/> (as <c>"00:01:30"</c>), their nullable forms, lists and
+/// arrays of them, <c>Dictionary&lt;string, T&gt;</c>, and nested options classes. JSON names are camelCase
+/// (or <see cref="JsonPropertyNameAttribute"/>) and matched exactly; <see cref="JsonIgnoreAttribute"/> hides a property.
 /// </para>
 /// <para>
 /// Annotations understood: <see cref="DisplayNameAttribute"/> (title), <see cref="DescriptionAttribute"/>,
@@ -192,7 +192,15 @@ public static class OptionsSchema
         else if (type == typeof(Guid) || type == typeof(Uri) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(DateOnly))
         {
             schema = Typed("string", nullable);
-            schema["format"] = type == typeof(Guid) ? "uuid" : type == typeof(Uri) ? "uri" : type == typeof(TimeSpan) ? "duration" : type == typeof(DateOnly) ? "date" : "date-time";
+            if (type == typeof(TimeSpan))
+            {
+                // .NET's constant format ("00:01:30", "1.00:00:00"), not ISO 8601 durations.
+                schema["pattern"] = @"^-?(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d{1,7})?$";
+            }
+            else
+            {
+                schema["format"] = type == typeof(Guid) ? "uuid" : type == typeof(Uri) ? "uri" : type == typeof(DateOnly) ? "date" : "date-time";
+            }
         }
         else if (DictionaryValueType(type) is { } valueType)
         {
@@ -286,7 +294,7 @@ public static class OptionsSchema
         }
 
         var instance = Activator.CreateInstance(type)!;
-        var properties = OptionProperties(type).ToDictionary(JsonName, StringComparer.OrdinalIgnoreCase);
+        var properties = OptionProperties(type).ToDictionary(JsonName, StringComparer.Ordinal);
         foreach (var (key, node) in json)
         {
             var path = prefix + key;

@@ -41,6 +41,7 @@ public sealed partial class ConnectionService(
     PluginHost host,
     PluginContextFactory contexts,
     SecretStore secrets,
+    RunningExtracts running,
     AuditLog audit,
     IOptions<PluginOptions> options,
     TimeProvider clock,
@@ -133,6 +134,11 @@ public sealed partial class ConnectionService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await db.Connections.SingleOrDefaultAsync(c => c.Name == name, cancellationToken)
             ?? throw new PluginOperationException(PluginErrorKind.NotFound, $"Connection '{name}' does not exist.");
+        if (running.AnyFor(row.Id))
+        {
+            throw new PluginOperationException(PluginErrorKind.Conflict, $"An extract of '{name}' is running; cancel it or wait for it to end, then delete the connection.");
+        }
+
         db.Connections.Remove(row);
         await db.SaveChangesAsync(cancellationToken);
         await StoreSecretsAsync(row.Name, new Dictionary<string, string?>(), JsonSerializer.Deserialize<List<string>>(row.SecretPathsJson) ?? [], actor, cancellationToken);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Apache.Arrow;
@@ -46,6 +45,8 @@ public sealed record ExtractRun(
 public sealed class ExtractService(
     IDbContextFactory<PluginsDbContext> dbFactory,
     ConnectionService connections,
+    RunningExtracts running,
+    Ratatouille.Catalog.CatalogService catalog,
     DatasetWriter writer,
     AuditLog audit,
     IOptions<PluginOptions> options,
@@ -57,8 +58,6 @@ public sealed class ExtractService(
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
-
-    private readonly ConcurrentDictionary<string, Progress> _running = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Validates the request and starts the run; the returned task completes with the finished run.
@@ -97,12 +96,6 @@ public sealed class ExtractService(
         try
         {
             var progress = new Progress(CancellationTokenSource.CreateLinkedTokenSource(runCancellation, lifetime.ApplicationStopping));
-            var key = $"{session.ConnectionId}/{request.Stream}";
-            if (_running.Values.Any(p => p.Key == key))
-            {
-                throw new PluginOperationException(PluginErrorKind.Conflict, $"'{request.Stream}' of '{session.Name}' is being extracted already.");
-            }
-
             var row = new ExtractRunRow
             {
                 Id = Guid.NewGuid().ToString("N"),
@@ -115,10 +108,10 @@ public sealed class ExtractService(
                 StartedAt = clock.GetUtcNow().UtcDateTime,
                 StartedBy = actor.Name,
             };
-            progress.Key = key;
-            if (!_running.TryAdd(row.Id, progress))
+            if (!running.TryStart(row.Id, session.ConnectionId, request.Stream, progress))
             {
-                throw new InvalidOperationException("run id collision");
+                progress.Cancellation.Dispose();
+                throw new PluginOperationException(PluginErrorKind.Conflict, $"'{request.Stream}' of '{session.Name}' is being extracted already.");
             }
 
             try
@@ -129,7 +122,7 @@ public sealed class ExtractService(
             }
             catch
             {
-                _running.TryRemove(row.Id, out _);
+                running.Finish(row.Id);
                 throw;
             }
 
@@ -147,7 +140,7 @@ public sealed class ExtractService(
     /// <summary>Cancels a running extract; false when it is not running.</summary>
     public async Task<bool> CancelAsync(string runId)
     {
-        if (!_running.TryGetValue(runId, out var progress))
+        if (running.Get<Progress>(runId) is not { } progress)
         {
             return false;
         }
@@ -169,7 +162,7 @@ public sealed class ExtractService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.ExtractRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && r.ConnectionId == row.Id, cancellationToken)
             ?? throw new PluginOperationException(PluginErrorKind.NotFound, $"Run '{runId}' of '{connection}' does not exist.");
-        return ToRun(run, row.Name, _running.GetValueOrDefault(run.Id));
+        return ToRun(run, row.Name, running.Get<Progress>(run.Id));
     }
 
     public async Task<IReadOnlyList<ExtractRun>> ListRunsAsync(string connection, int limit, CancellationToken cancellationToken)
@@ -178,7 +171,7 @@ public sealed class ExtractService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var runs = await db.ExtractRuns.AsNoTracking().Where(r => r.ConnectionId == row.Id)
             .OrderByDescending(r => r.StartedAt).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
-        return runs.Select(r => ToRun(r, row.Name, _running.GetValueOrDefault(r.Id))).ToList();
+        return runs.Select(r => ToRun(r, row.Name, running.Get<Progress>(r.Id))).ToList();
     }
 
     /// <summary>The state an incremental extract of the stream into the dataset resumes from.</summary>
@@ -216,14 +209,23 @@ public sealed class ExtractService(
                     throw new PluginOperationException(PluginErrorKind.Invalid, $"Stream '{row.Stream}' does not support {row.Mode} extracts.");
                 }
 
-                if (cursorField is not null && !descriptor.CursorFields.Contains(cursorField))
+                if (mode == SyncMode.Incremental && cursorField is not null && !descriptor.CursorFields.Contains(cursorField))
                 {
                     throw new PluginOperationException(PluginErrorKind.Invalid,
                         $"'{cursorField}' cannot be the cursor of '{row.Stream}' (cursor fields: {(descriptor.CursorFields.Count == 0 ? "none" : string.Join(", ", descriptor.CursorFields))}).");
                 }
 
-                var state = mode == SyncMode.Incremental ? await LoadStateAsync(row, token) : null;
-                var request = new ReadRequest(row.Stream, mode, state, cursorField ?? descriptor.DefaultCursorField);
+                if (mode == SyncMode.Full && cursorField is not null && !descriptor.CursorFields.Contains(cursorField))
+                {
+                    cursorField = null;
+                }
+
+                // A full refresh of a stream that can be read incrementally is an incremental read from the start
+                // written with replace: the connector then saves its position, and the next incremental run
+                // continues after the rows this one loaded instead of loading them all again.
+                var readMode = mode == SyncMode.Full && descriptor.SupportedModes.Contains(SyncMode.Incremental) ? SyncMode.Incremental : mode;
+                var state = mode == SyncMode.Incremental ? await LoadStateAsync(row, dataset, token) : null;
+                var request = new ReadRequest(row.Stream, readMode, state, cursorField ?? descriptor.DefaultCursorField);
                 var batches = Count(session.Connector.ReadAsync(session.Options, request, session.Context, token), progress);
                 (SnapshotInfo Snapshot, long Rows) written;
                 try
@@ -244,9 +246,14 @@ public sealed class ExtractService(
                 {
                     throw new PluginOperationException(PluginErrorKind.Faulted, $"{PluginInvoker.Describe(session.Lease)} declared a schema for '{row.Stream}' that cannot be stored: {ex.Message}", ex);
                 }
+                catch (CatalogException ex) when (ex.Error == CatalogError.SchemaConflict)
+                {
+                    throw new PluginOperationException(PluginErrorKind.Conflict,
+                        $"The stream's columns no longer fit {row.Dataset}: {ex.Message} For an extract, run it with mode=full to replace the dataset and its schema.", ex);
+                }
                 catch (CatalogException ex)
                 {
-                    throw new PluginOperationException(ex.Error == CatalogError.SchemaConflict ? PluginErrorKind.Conflict : PluginErrorKind.Invalid, ex.Message, ex);
+                    throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message, ex);
                 }
 
                 // The snapshot is committed: only now does the stream's position move.
@@ -291,7 +298,7 @@ public sealed class ExtractService(
         }
         finally
         {
-            _running.TryRemove(row.Id, out _);
+            running.Finish(row.Id);
             progress.Cancellation.Dispose();
         }
 
@@ -310,8 +317,18 @@ public sealed class ExtractService(
         }
     }
 
-    private async Task<JsonNode?> LoadStateAsync(ExtractRunRow run, CancellationToken cancellationToken)
+    private async Task<JsonNode?> LoadStateAsync(ExtractRunRow run, DatasetName dataset, CancellationToken cancellationToken)
     {
+        try
+        {
+            await catalog.GetDatasetAsync(dataset, cancellationToken);
+        }
+        catch (CatalogException ex) when (ex.Error == CatalogError.NotFound)
+        {
+            // The dataset was deleted (or never written): a stored position would skip everything before it.
+            return null;
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var state = await db.StreamStates.AsNoTracking()
             .SingleOrDefaultAsync(s => s.ConnectionId == run.ConnectionId && s.Stream == run.Stream && s.Dataset == run.Dataset, cancellationToken);
@@ -351,7 +368,5 @@ public sealed class ExtractService(
         public long Rows;
 
         public CancellationTokenSource Cancellation { get; } = cancellation;
-
-        public string Key { get; set; } = "";
     }
 }

@@ -192,6 +192,13 @@ public sealed class PluginHost : IDisposable
             }
 
             Directory.Delete(entry.Folder, recursive: true);
+            await using (var db = await _dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                // A later install of the same version starts from a clean slate, not "disabled".
+                var key = entry.Version.ToNormalizedString();
+                await db.PluginStates.Where(s => s.PluginId == entry.Id && s.Version == key).ExecuteDeleteAsync(cancellationToken);
+            }
+
             var parent = Path.GetDirectoryName(entry.Folder)!;
             if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
             {
@@ -247,8 +254,10 @@ public sealed class PluginHost : IDisposable
                 await db.SaveChangesAsync(cancellationToken);
             }
 
-            if (enabled && entry.Status == PluginStatus.Disabled)
+            if (enabled && entry.Status is PluginStatus.Disabled or PluginStatus.Faulted or PluginStatus.Incompatible)
             {
+                // Enabling also retries a plugin that failed to load (e.g. after its files were fixed).
+                entry.Unload();
                 Load(entry);
             }
             else if (!enabled && entry.Status != PluginStatus.Disabled)

@@ -29,22 +29,22 @@ public sealed partial record PluginManifest(
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
-            throw new PluginLoadException($"The manifest {SdkInfo.ManifestFileName} cannot be read: {ex.Message}");
+            throw PluginHost.Incompatible($"The manifest {SdkInfo.ManifestFileName} cannot be read: {ex.Message}");
         }
 
         if (raw.Id is null || !IdPattern().IsMatch(raw.Id))
         {
-            throw new PluginLoadException($"The manifest id '{raw.Id}' is not valid (lower case letters, digits, '.', '_' or '-', at most 64).");
+            throw PluginHost.Incompatible($"The manifest id '{raw.Id}' is not valid (lower case letters, digits, '.', '_' or '-', at most 64).");
         }
 
         if (!NuGetVersion.TryParse(raw.Version, out var version))
         {
-            throw new PluginLoadException($"The manifest version '{raw.Version}' is not a semantic version.");
+            throw PluginHost.Incompatible($"The manifest version '{raw.Version}' is not a semantic version.");
         }
 
         if (!VersionRange.TryParse(raw.Sdk ?? "", out var range))
         {
-            throw new PluginLoadException($"The manifest's SDK range '{raw.Sdk}' is not a version range (e.g. \"[1.0.0, 2.0.0)\").");
+            throw PluginHost.Incompatible($"The manifest's SDK range '{raw.Sdk}' is not a version range (e.g. \"[1.0.0, 2.0.0)\").");
         }
 
         var kinds = new List<PluginKind>();
@@ -56,19 +56,19 @@ public sealed partial record PluginManifest(
                 "transform" => PluginKind.Transform,
                 "qualitycheck" or "quality-check" => PluginKind.QualityCheck,
                 "dataapp" or "data-app" => PluginKind.DataApp,
-                _ => throw new PluginLoadException($"The manifest names an unknown kind '{kind}' (connector, transform, qualitycheck, dataapp)."),
+                _ => throw PluginHost.Incompatible($"The manifest names an unknown kind '{kind}' (connector, transform, qualitycheck, dataapp)."),
             });
         }
 
         if (kinds.Count == 0)
         {
-            throw new PluginLoadException("The manifest names no kinds.");
+            throw PluginHost.Incompatible("The manifest names no kinds.");
         }
 
         if (string.IsNullOrEmpty(raw.Assembly) || raw.Assembly.Contains('/', StringComparison.Ordinal) || raw.Assembly.Contains('\\', StringComparison.Ordinal)
             || !raw.Assembly.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
-            throw new PluginLoadException($"The manifest's assembly '{raw.Assembly}' must be a .dll file name in the plugin folder.");
+            throw PluginHost.Incompatible($"The manifest's assembly '{raw.Assembly}' must be a .dll file name in the plugin folder.");
         }
 
         return new PluginManifest(raw.Id, version, kinds, range, raw.Assembly, string.IsNullOrWhiteSpace(raw.DisplayName) ? raw.Id : raw.DisplayName,

@@ -17,6 +17,7 @@ public static class PluginsServiceCollectionExtensions
         services.AddSingleton<PluginHost>();
         services.AddSingleton<FileSource>();
         services.AddSingleton<PluginContextFactory>();
+        services.AddSingleton<RunningExtracts>();
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<ExtractService>();
         return services;

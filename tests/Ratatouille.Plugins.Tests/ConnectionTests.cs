@@ -119,6 +119,47 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task A_full_refresh_records_the_position_so_incremental_runs_continue_after_it()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        await kernel.Connections.CreateAsync(Request("nums", new JsonObject { ["count"] = 10 }), PluginKernel.Editor, TestTimeout.Token);
+        Assert.Equal(10, (await ExtractAsync(kernel, "nums", "bronze.nums", "full")).Rows);
+
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["count"] = 12 }), PluginKernel.Editor, TestTimeout.Token);
+        Assert.Equal(2, (await ExtractAsync(kernel, "nums", "bronze.nums", "incremental")).Rows);
+        Assert.Equal(12, await CountAsync(kernel, "bronze.nums"));
+        Assert.Equal(12, await CountAsync(kernel, "(SELECT DISTINCT id FROM bronze.nums)"));
+
+        // Deleting the dataset forgets the position: the next incremental run loads everything, skipping nothing.
+        await kernel.Catalog.DeleteAsync(Ratatouille.Catalog.Model.DatasetName.Parse("bronze.nums"), TestTimeout.Token);
+        Assert.Equal(12, (await ExtractAsync(kernel, "nums", "bronze.nums", "incremental")).Rows);
+    }
+
+    [Fact]
+    public async Task A_connection_cannot_be_deleted_under_its_running_extract_and_one_stream_runs_once()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        await kernel.Connections.CreateAsync(Request("slow", new JsonObject { ["count"] = 5_000_000, ["batchRows"] = 1000 }), PluginKernel.Editor, TestTimeout.Token);
+        var (started, completion) = await kernel.Extracts.StartAsync("slow", new ExtractRequest("numbers", "bronze.slow", "full", null), PluginKernel.Editor, CancellationToken.None, TestTimeout.Token);
+        var twice = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Extracts.StartAsync("slow", new ExtractRequest("numbers", "bronze.slow", "full", null), PluginKernel.Editor, CancellationToken.None, TestTimeout.Token));
+        Assert.Equal(PluginErrorKind.Conflict, twice.Kind);
+        var delete = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.DeleteAsync("slow", PluginKernel.Editor, TestTimeout.Token));
+        Assert.Equal(PluginErrorKind.Conflict, delete.Kind);
+        await kernel.Extracts.CancelAsync(started.Id);
+        Assert.Equal(ExtractService.Cancelled, (await completion).Status);
+        await kernel.Connections.DeleteAsync("slow", PluginKernel.Editor, TestTimeout.Token);
+    }
+
+    [Fact]
+    public async Task Option_names_are_matched_exactly()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        var error = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.CreateAsync(
+            Request("nums", new JsonObject { ["Count"] = 3 }), PluginKernel.Editor, TestTimeout.Token));
+        Assert.Contains(error.Errors, e => e.Contains("'Count'") && e.Contains("count"));
+    }
+
+    [Fact]
     public async Task Extracts_land_in_bronze_only_and_name_the_stream()
     {
         await using var kernel = await PluginKernel.StartAsync(Fixtures);

@@ -146,7 +146,7 @@ public sealed class PluginHostTests
 
         await using var kernel = await PluginKernel.StartAsync([("fixture-numbers", "1.0.0")], root: root);
         var plugins = kernel.Host.List().ToDictionary(p => p.Id);
-        Assert.Equal(PluginStatus.Faulted, plugins["bad-manifest"].Status);
+        Assert.Equal(PluginStatus.Incompatible, plugins["bad-manifest"].Status);
         Assert.Contains("cannot be read", plugins["bad-manifest"].Reason);
         Assert.Equal(PluginStatus.Faulted, plugins["no-assembly"].Status);
         Assert.Contains("Missing.dll", plugins["no-assembly"].Reason);

@@ -36,6 +36,8 @@ public sealed class PluginKernel : IAsyncDisposable
 
     public SecretStore Secrets => _services.GetRequiredService<SecretStore>();
 
+    public CatalogService Catalog => _services.GetRequiredService<CatalogService>();
+
     public static Actor Editor { get; } = new("tester", Roles.Editor, "127.0.0.1");
 
     /// <summary>Starts a kernel over <paramref name="root"/> (a new folder when null) with the given fixture plugins installed.</summary>

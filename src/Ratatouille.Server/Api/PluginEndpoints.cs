@@ -86,8 +86,8 @@ public static class PluginEndpoints
                 await service.DeleteAsync(name, http.Actor(), cancellationToken);
                 return TypedResults.NoContent();
             })
-            .WithName("DeleteConnection").WithSummary("Delete a connection").WithDescription("Editor. Its stored secrets, stream states and run history go too; datasets stay.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("DeleteConnection").WithSummary("Delete a connection").WithDescription("Editor. Its stored secrets, stream states and run history go too; datasets stay. Refused (409) while one of its extracts runs.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         connections.MapPost("/{name}/test", async (string name, ConnectionService service, CancellationToken cancellationToken) =>
             {
                 var result = await service.TestAsync(name, cancellationToken);
@@ -95,12 +95,13 @@ public static class PluginEndpoints
             })
             .WithName("TestConnection").WithSummary("Test a connection")
             .WithDescription("Editor. Runs the connector's check (reachability, credentials, permissions). A failed check is a 200 with success=false and the reason.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Produces<ConnectionTestDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         connections.MapGet("/{name}/streams", async (string name, ConnectionService service, CancellationToken cancellationToken) =>
                 TypedResults.Ok((await service.DiscoverAsync(name, cancellationToken)).Streams.Select(ToDto).ToList()))
             .WithName("ListStreams").WithSummary("Discover a connection's streams")
             .WithDescription("Editor. Tables, endpoints or file sets the source offers, with their columns, supported modes and cursor fields.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status502BadGateway);
+            .Produces<List<StreamDto>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status502BadGateway);
         connections.MapPost("/{name}/extract", async (string name, ExtractRequestDto request, bool? wait, ExtractService service, HttpContext http, CancellationToken cancellationToken) =>
             {
                 var waiting = wait ?? true;
@@ -114,7 +115,7 @@ public static class PluginEndpoints
                 return TypedResults.Ok(ToDto(await completion));
             })
             .WithName("Extract").WithSummary("Extract a stream into a bronze dataset")
-            .WithDescription("Editor. mode=full replaces the dataset; mode=incremental appends what is new since the last committed run (the state moves only when the snapshot commits). "
+            .WithDescription("Editor. mode=full replaces the dataset (and records the stream's position, so a later incremental run continues after it); mode=incremental appends what is new since the last committed run (the state moves only when the snapshot commits). "
                 + "Waits and returns the finished run (status succeeded/failed/cancelled, rows, snapshot); with ?wait=false returns 202 with the run to poll.")
             .Produces<ExtractRunDto>().Produces<ExtractRunDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
