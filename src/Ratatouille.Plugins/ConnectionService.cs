@@ -59,7 +59,8 @@ public sealed partial class ConnectionService(
     public async Task<ConnectionDetails> CreateAsync(ConnectionRequest request, Actor actor, CancellationToken cancellationToken)
     {
         ValidateName(request.Name);
-        var component = ResolveComponent(request.Connector, request.Version);
+        using var lease = ResolveComponent(request.Connector, request.Version);
+        var component = lease.Component;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Connections.AnyAsync(c => c.Name == request.Name, cancellationToken))
         {
@@ -67,7 +68,7 @@ public sealed partial class ConnectionService(
         }
 
         var (config, secretValues) = Split(request.Config ?? [], component, existing: []);
-        Validate(component, config, secretValues);
+        Validate(lease, config, secretValues);
         var now = clock.GetUtcNow().UtcDateTime;
         var row = new ConnectionRow
         {
@@ -98,7 +99,8 @@ public sealed partial class ConnectionService(
             throw new PluginOperationException(PluginErrorKind.Invalid, "A connection cannot be renamed; create a new one.");
         }
 
-        var component = ResolveComponent(string.IsNullOrEmpty(request.Connector) ? row.Connector : request.Connector, request.Version);
+        using var lease = ResolveComponent(string.IsNullOrEmpty(request.Connector) ? row.Connector : request.Connector, request.Version);
+        var component = lease.Component;
         var existing = JsonSerializer.Deserialize<List<string>>(row.SecretPathsJson) ?? [];
         var (config, secretValues) = Split(request.Config ?? [], component, existing);
         var merged = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -107,7 +109,7 @@ public sealed partial class ConnectionService(
             merged[path] = value ?? await secrets.RevealAsync(SecretName(row.Name, path), cancellationToken);
         }
 
-        Validate(component, config, merged!);
+        Validate(lease, config, merged!);
         row.Connector = component.Id;
         row.Version = request.Version is null ? null : component.PluginVersion;
         row.ConfigJson = config.ToJsonString();
@@ -199,7 +201,7 @@ public sealed partial class ConnectionService(
             object bound;
             try
             {
-                bound = OptionsSchema.Bind(lease.Component.OptionsType!, config);
+                bound = OptionsSchema.Bind(lease.OptionsType!, config);
             }
             catch (InvalidOptionsException ex)
             {
@@ -223,15 +225,14 @@ public sealed partial class ConnectionService(
             ?? throw new PluginOperationException(PluginErrorKind.NotFound, $"Connection '{name}' does not exist.");
     }
 
-    private ComponentInfo ResolveComponent(string connector, string? version)
+    private ComponentLease ResolveComponent(string connector, string? version)
     {
         if (string.IsNullOrWhiteSpace(connector))
         {
             throw new PluginOperationException(PluginErrorKind.Invalid, "Name the connector (see GET /api/v1/connectors).");
         }
 
-        using var lease = host.Acquire(PluginKind.Connector, connector, version);
-        return lease.Component;
+        return host.Acquire(PluginKind.Connector, connector, version);
     }
 
     /// <summary>
@@ -273,7 +274,7 @@ public sealed partial class ConnectionService(
         return (config, values);
     }
 
-    private static void Validate(ComponentInfo component, JsonObject config, IReadOnlyDictionary<string, string?> secretValues)
+    private static void Validate(ComponentLease lease, JsonObject config, IReadOnlyDictionary<string, string?> secretValues)
     {
         var merged = config.DeepClone().AsObject();
         foreach (var (path, value) in secretValues)
@@ -286,7 +287,7 @@ public sealed partial class ConnectionService(
 
         try
         {
-            OptionsSchema.Bind(component.OptionsType!, merged);
+            OptionsSchema.Bind(lease.OptionsType!, merged);
         }
         catch (InvalidOptionsException ex)
         {

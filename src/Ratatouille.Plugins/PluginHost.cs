@@ -634,7 +634,7 @@ public sealed class PluginHost : IDisposable
 
             _instances[(attribute.Kind, attribute.Id)] = instance;
             return new ComponentInfo(attribute.Kind, attribute.Id, attribute.DisplayName ?? attribute.Id, attribute.Description, attribute.Category, attribute.Icon,
-                Id, Version.ToNormalizedString(), type, optionsType, schema, secrets);
+                Id, Version.ToNormalizedString(), schema, secrets);
         }
 
         public void DetachForUnload()
@@ -665,7 +665,7 @@ public sealed class PluginHost : IDisposable
     }
 }
 
-/// <summary>A component borrowed for one operation; dispose it when the operation ends.</summary>
+/// <summary>A component borrowed for one operation; dispose it when the operation ends (and do not keep it).</summary>
 public sealed class ComponentLease(ComponentInfo component, PluginManifest plugin, object instance, Action release) : IDisposable
 {
     private int _released;
@@ -675,6 +675,15 @@ public sealed class ComponentLease(ComponentInfo component, PluginManifest plugi
     public PluginManifest Plugin { get; } = plugin;
 
     public object Instance { get; } = instance;
+
+    /// <summary>The component's options class, or null for a component without options.</summary>
+    public Type? OptionsType => Instance switch
+    {
+        IConnector c => c.OptionsType,
+        ITransform t => t.OptionsType,
+        IQualityCheck q => q.OptionsType,
+        _ => null,
+    };
 
     public void Dispose()
     {

@@ -32,7 +32,11 @@ public enum PluginStatus
     Superseded,
 }
 
-/// <summary>A component (connector, transform, quality check, data app) a plugin provides.</summary>
+/// <summary>
+/// A component (connector, transform, quality check, data app) a plugin provides. Plain data on purpose:
+/// holding it never keeps a plugin's types (and so an unloaded plugin) in memory — the types and the
+/// instance are reached through a <see cref="ComponentLease"/> only.
+/// </summary>
 public sealed record ComponentInfo(
     PluginKind Kind,
     string Id,
@@ -42,8 +46,6 @@ public sealed record ComponentInfo(
     string? Icon,
     string PluginId,
     string PluginVersion,
-    Type Type,
-    Type? OptionsType,
     JsonObject? OptionsSchema,
     IReadOnlyList<string> SecretPaths);
 

@@ -55,7 +55,7 @@ public sealed class PluginHostTests
         {
             Assert.Equal("2.0.0", newest.Component.PluginVersion);
             Assert.Equal("1.0.0", pinned.Component.PluginVersion);
-            Assert.NotSame(newest.Component.Type.Assembly, pinned.Component.Type.Assembly);
+            Assert.NotSame(newest.Instance.GetType().Assembly, pinned.Instance.GetType().Assembly);
         }
 
         // Each version reads with the Humanizer major it shipped with.
