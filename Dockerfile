@@ -5,6 +5,8 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig Ratatouille.sln ./
 COPY src/ src/
 COPY sdk/ sdk/
+# The built-in plugins are built with the server and published next to it as plugins/<id>/<version>/.
+COPY plugins/ plugins/
 RUN dotnet restore src/Ratatouille.Server/Ratatouille.Server.csproj
 RUN dotnet publish src/Ratatouille.Server/Ratatouille.Server.csproj -c Release -o /app --no-restore
 
@@ -15,6 +17,8 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8000 \
     RATATOUILLE_DATA_DIR=/data \
     DOTNET_gcServer=0
 VOLUME ["/data"]
+# Installed plugins live in /data/plugins/<id>/<version>/; files to import go in a folder an admin
+# opens with Plugins__ImportRoots__0 (compose mounts ./import at /import for that).
 EXPOSE 8000
 # No HEALTHCHECK here: the runtime image has neither curl nor wget. Orchestrators probe
 # GET /health/live and GET /health/ready directly.
