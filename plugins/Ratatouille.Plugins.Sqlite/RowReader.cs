@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Apache.Arrow;
-using Microsoft.Data.Sqlite;
 using Ratatouille.Sdk;
 
 namespace Ratatouille.Plugins.Sqlite;
@@ -12,26 +11,28 @@ namespace Ratatouille.Plugins.Sqlite;
 /// </summary>
 internal sealed class RowReader : IDisposable
 {
-    private readonly SqliteCommand _command;
-    private readonly SqliteDataReader _reader;
+    private readonly SqliteStatement _statement;
     private readonly SqliteTable _table;
     private readonly int _cursorIndex;
     private readonly int _rowidIndex;
     private readonly RowBatchBuilder _rows;
     private readonly object?[] _values;
+
+    // The current row as SQLite stores it (the columns, then the row id if selected), read once per row.
+    private readonly object?[] _raw;
     private object?[]? _pending;
     private object? _pendingCursor;
     private long _rowNumber;
 
-    private RowReader(SqliteCommand command, SqliteDataReader reader, SqliteTable table, int cursorIndex, int capacity)
+    private RowReader(SqliteStatement statement, SqliteTable table, int cursorIndex, int capacity)
     {
-        _command = command;
-        _reader = reader;
+        _statement = statement;
         _table = table;
         _cursorIndex = cursorIndex;
         _rowidIndex = table.RowidAlias is null ? -1 : table.Columns.Count;
         _rows = new RowBatchBuilder(table.Schema, capacity);
         _values = new object?[table.Columns.Count];
+        _raw = new object?[statement.ColumnCount];
     }
 
     /// <summary>The raw cursor value (long, double or text) of the last row of the last batch; null before any.</summary>
@@ -46,22 +47,20 @@ internal sealed class RowReader : IDisposable
         var sql = $"SELECT *{(table.RowidAlias is null ? "" : ", " + table.RowidAlias)} FROM {table.Source.From}"
             + (saved is null ? "" : $" WHERE {quotedCursor} > $saved")
             + (cursor is null ? "" : $" ORDER BY {quotedCursor}");
-        var command = database.Connection.CreateCommand();
+        var statement = database.Prepare(sql);
         try
         {
-            command.CommandText = sql;
             if (saved is not null)
             {
-                command.Parameters.AddWithValue("$saved", saved);
+                statement.Bind("$saved", saved);
             }
 
-            var reader = command.ExecuteReader();
             var cursorIndex = cursor is null ? -1 : table.Columns.ToList().FindIndex(c => c.Name == cursor);
-            return new RowReader(command, reader, table, cursorIndex, capacity);
+            return new RowReader(statement, table, cursorIndex, capacity);
         }
         catch
         {
-            command.Dispose();
+            statement.Dispose();
             throw;
         }
     }
@@ -76,10 +75,15 @@ internal sealed class RowReader : IDisposable
             _pending = null;
         }
 
-        while (_reader.Read())
+        while (_statement.Step())
         {
             cancellationToken.ThrowIfCancellationRequested();
             _rowNumber++;
+            for (var i = 0; i < _raw.Length; i++)
+            {
+                _raw[i] = _statement.Value(i);
+            }
+
             Convert();
             var cursor = _cursorIndex < 0 ? null : Raw(_cursorIndex);
             if (_rows.Count >= _rows.Capacity && (_cursorIndex < 0 || !Same(cursor, LastCursor)))
@@ -108,11 +112,7 @@ internal sealed class RowReader : IDisposable
         _ => null,
     };
 
-    public void Dispose()
-    {
-        _reader.Dispose();
-        _command.Dispose();
-    }
+    public void Dispose() => _statement.Dispose();
 
     private void Convert()
     {
@@ -135,7 +135,7 @@ internal sealed class RowReader : IDisposable
         }
     }
 
-    private object? Raw(int ordinal) => _reader.IsDBNull(ordinal) ? null : _reader.GetValue(ordinal);
+    private object? Raw(int ordinal) => _raw[ordinal];
 
     private static bool Same(object? a, object? b) => (a, b) switch
     {
@@ -151,9 +151,9 @@ internal sealed class RowReader : IDisposable
 
     private string Row()
     {
-        if (_rowidIndex >= 0 && !_reader.IsDBNull(_rowidIndex))
+        if (_rowidIndex >= 0 && Raw(_rowidIndex) is long rowid)
         {
-            return $"rowid {_reader.GetInt64(_rowidIndex).ToString(CultureInfo.InvariantCulture)}";
+            return $"rowid {rowid.ToString(CultureInfo.InvariantCulture)}";
         }
 
         var key = _table.PrimaryKey

@@ -31,7 +31,7 @@ public sealed class SqliteConnector : Connector<SqliteOptions>
 
                 return $"{sources.Count(s => s.Kind == SourceKind.Table)} table(s), {sources.Count(s => s.Kind == SourceKind.View)} view(s), {sources.Count(s => s.Kind == SourceKind.Query)} query(ies)";
             }, $"'{options.Path}'", cancellationToken);
-            return ConnectionCheckResult.Ok($"Opened '{options.Path}' read-only (SQLite {database.Connection.ServerVersion}): {summary}.");
+            return ConnectionCheckResult.Ok($"Opened '{options.Path}' read-only (SQLite {SqliteDatabase.Version}): {summary}.");
         }
         catch (PluginException ex)
         {

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Ratatouille.Sdk;
 using SQLitePCL;
@@ -6,27 +5,39 @@ using SQLitePCL;
 namespace Ratatouille.Plugins.Sqlite;
 
 /// <summary>
-/// One read-only connection to the database file for one operation. SQLite's API is synchronous: the work
-/// runs on the thread pool, and cancelling interrupts the statement in progress (sqlite3_interrupt), since
-/// <see cref="SqliteCommand.Cancel"/> does nothing.
+/// One read-only connection to the database file for one operation, on the raw SQLite API (SQLitePCLRaw).
+/// Not Microsoft.Data.Sqlite: its connection factory starts a timer and subscribes to process events, which
+/// would keep the plugin loaded for ever. Nothing here outlives the operation: no timer, no event, no
+/// callback registered with SQLite; the connection is closed by <see cref="Dispose"/>. SQLite's API is
+/// synchronous: the work runs on the thread pool, and cancelling interrupts the statement in progress
+/// (sqlite3_interrupt).
 /// </summary>
 internal sealed class SqliteDatabase : IDisposable
 {
     private const int SampleRows = 1000;
     private static readonly string[] RowidAliases = ["rowid", "_rowid_", "oid"];
+    private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromMilliseconds(150);
 
-    private readonly SqliteConnection _connection;
+    private sqlite3? _handle;
 
-    private SqliteDatabase(SqliteConnection connection, string file)
+    // The token of the operation in progress (RunAsync), for the waits on a locked database.
+    private CancellationToken _cancellation;
+
+    static SqliteDatabase() => Batteries_V2.Init();
+
+    private SqliteDatabase(string file)
     {
-        _connection = connection;
         File = file;
     }
 
     /// <summary>The file as configured (for messages).</summary>
     public string File { get; }
 
-    public SqliteConnection Connection => _connection;
+    /// <summary>The open connection.</summary>
+    public sqlite3 Handle => _handle is { IsInvalid: false } handle ? handle : throw new ObjectDisposedException(nameof(SqliteDatabase), "The database is not open.");
+
+    /// <summary>The SQLite library's version, e.g. 3.49.1.</summary>
+    public static string Version => raw.sqlite3_libversion().utf8_to_string() ?? "";
 
     /// <summary>Opens the file read-only after confining it to the import roots.</summary>
     /// <exception cref="PluginException">The path is refused, the file is missing, or it is not a SQLite database.</exception>
@@ -34,28 +45,12 @@ internal sealed class SqliteDatabase : IDisposable
     {
         SqliteOptionsValidator.ThrowIfInvalid(options);
         var path = DatabasePath.Resolve(options.Path, context.Files.ImportRoots);
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadOnly,
-
-            // A pooled connection would keep the file open after the operation (and the plugin unloaded).
-            Pooling = false,
-        };
-        var connection = new SqliteConnection(builder.ConnectionString);
-        var database = new SqliteDatabase(connection, options.Path);
+        var database = new SqliteDatabase(options.Path);
         try
         {
             await database.RunAsync(() =>
             {
-                connection.Open();
-
-                // Queries are the user's SQL: they may not reach other files through ATTACH, nor load extensions.
-                raw.sqlite3_limit(connection.Handle, raw.SQLITE_LIMIT_ATTACHED, 0);
-                connection.EnableExtensions(false);
-                using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA query_only = ON; SELECT count(*) FROM sqlite_schema;";
-                command.ExecuteScalar();
+                database.Open(path);
                 return 0;
             }, $"The database file '{options.Path}' cannot be opened", cancellationToken);
             context.Logger.LogDebug("Opened {File} read-only", options.Path);
@@ -77,26 +72,53 @@ internal sealed class SqliteDatabase : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         return await Task.Run(() =>
         {
+            // Unregistered before the work returns: nothing keeps the token and this connection tied together after it.
             using var registration = cancellationToken.Register(static state =>
             {
-                if (((SqliteConnection)state!).Handle is { } handle)
+                if (((SqliteDatabase)state!)._handle is { IsInvalid: false } handle)
                 {
                     raw.sqlite3_interrupt(handle);
                 }
-            }, _connection);
+            }, this);
+            _cancellation = cancellationToken;
             try
             {
                 return work();
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == raw.SQLITE_INTERRUPT && cancellationToken.IsCancellationRequested)
+            catch (SqliteError ex) when (ex.Code == raw.SQLITE_INTERRUPT && cancellationToken.IsCancellationRequested)
             {
                 throw new OperationCanceledException("The read was cancelled.", ex, cancellationToken);
             }
-            catch (SqliteException ex)
+            catch (SqliteError ex)
             {
                 throw new PluginException($"{what}: {ex.Message}", ex);
             }
+            finally
+            {
+                _cancellation = CancellationToken.None;
+            }
         }, cancellationToken);
+    }
+
+    /// <summary>Prepares one statement.</summary>
+    /// <exception cref="SqliteError">It does not compile.</exception>
+    public SqliteStatement Prepare(string sql) => SqliteStatement.Prepare(this, sql);
+
+    /// <summary>Runs one statement to its end.</summary>
+    /// <exception cref="SqliteError">It fails.</exception>
+    public void Execute(string sql)
+    {
+        using var statement = Prepare(sql);
+        while (statement.Step())
+        {
+        }
+    }
+
+    /// <summary>Waits a moment for a locked database to be released; an operation cancelled meanwhile stops.</summary>
+    internal void WaitWhileBusy()
+    {
+        Thread.Sleep(BusyRetryDelay);
+        _cancellation.ThrowIfCancellationRequested();
     }
 
     /// <summary>The streams: tables and views (SQLite's own and virtual tables' shadow tables left out), then the queries.</summary>
@@ -105,17 +127,15 @@ internal sealed class SqliteDatabase : IDisposable
         var sources = new List<SqliteSource>();
         if (options.IncludeTables)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = """
+            using var statement = Prepare("""
                 SELECT name, type FROM pragma_table_list
                 WHERE schema = 'main' AND type IN ('table', 'view', 'virtual') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
                 ORDER BY name
-                """;
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+                """);
+            while (statement.Step())
             {
-                var name = reader.GetString(0);
-                var type = reader.GetString(1);
+                var name = statement.Text(0);
+                var type = statement.Text(1);
                 sources.Add(new SqliteSource(name, type == "view" ? SourceKind.View : SourceKind.Table, Quote(name), IsVirtual: type == "virtual"));
             }
         }
@@ -196,10 +216,40 @@ internal sealed class SqliteDatabase : IDisposable
         return new SqliteTable(source, columns, primaryKey, cursor, rowid);
     }
 
-    public void Dispose() => _connection.Dispose();
+    /// <summary>sqlite3_close_v2: the file is closed (at the latest once a statement still open is finalized).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _handle, null) is { } handle)
+        {
+            if (!handle.IsInvalid)
+            {
+                raw.sqlite3_close_v2(handle);
+            }
+
+            handle.Dispose();
+        }
+    }
 
     /// <summary>A double-quoted identifier.</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    // Read-only, and hardened because queries are the user's SQL: no writing even to a temporary table
+    // (query_only), no reaching other files (ATTACH limited to 0 databases), no loading extensions.
+    // A plain path: no URI parameters (the path was resolved and checked; it is opened as it is).
+    private void Open(string path)
+    {
+        var rc = raw.sqlite3_open_v2(path, out var handle, raw.SQLITE_OPEN_READONLY, null);
+
+        // Even a failed open allocates a connection (holding the error): Dispose closes it.
+        _handle = handle;
+        SqliteError.ThrowIfError(rc, handle);
+        raw.sqlite3_limit(handle, raw.SQLITE_LIMIT_ATTACHED, 0);
+        SqliteError.ThrowIfError(raw.sqlite3_db_config(handle, raw.SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, out _), handle);
+        Execute("PRAGMA query_only = ON");
+
+        // Reading the schema is what tells a SQLite file from any other.
+        Execute("SELECT count(*) FROM sqlite_schema");
+    }
 
     private static string TrimSql(string sql) => sql.Trim().TrimEnd(';').TrimEnd();
 
@@ -208,73 +258,66 @@ internal sealed class SqliteDatabase : IDisposable
     private void CheckQuery(SqliteSource source)
     {
         var sql = TrimSql(source.Sql!);
-        var rc = raw.sqlite3_prepare_v2(_connection.Handle, sql, out var statement, out var tail);
-        using (statement)
+        var rc = raw.sqlite3_prepare_v2(Handle, sql, out var handle, out var tail);
+        using var statement = new SqliteStatement(this, handle);
+        if (rc != raw.SQLITE_OK)
         {
-            if (rc != raw.SQLITE_OK)
-            {
-                throw new PluginException($"The {source} does not compile: {raw.sqlite3_errmsg(_connection.Handle).utf8_to_string()}");
-            }
+            throw new PluginException($"The {source} does not compile: {raw.sqlite3_errmsg(Handle).utf8_to_string()}");
+        }
 
-            if (!string.IsNullOrWhiteSpace(tail))
-            {
-                throw new PluginException($"The {source} holds more than one statement; a query is one SELECT.");
-            }
+        if (!string.IsNullOrWhiteSpace(tail))
+        {
+            throw new PluginException($"The {source} holds more than one statement; a query is one SELECT.");
+        }
 
-            if (statement is null || statement.IsInvalid || raw.sqlite3_stmt_readonly(statement) == 0 || raw.sqlite3_column_count(statement) == 0)
-            {
-                throw new PluginException($"The {source} is not a SELECT; a query may only read.");
-            }
+        if (statement.IsEmpty || !statement.IsReadOnly || statement.ColumnCount == 0)
+        {
+            throw new PluginException($"The {source} is not a SELECT; a query may only read.");
+        }
 
-            // In a subquery SQLite would rename a repeated column ("id:1"); better to say so than to invent names.
-            var names = Enumerable.Range(0, raw.sqlite3_column_count(statement)).Select(i => raw.sqlite3_column_name(statement, i).utf8_to_string()).ToList();
-            if (names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            {
-                throw new PluginException($"The {source} returns the column '{twice.Key}' twice; give the columns distinct names (… AS other_name).");
-            }
+        // In a subquery SQLite would rename a repeated column ("id:1"); better to say so than to invent names.
+        var names = Enumerable.Range(0, statement.ColumnCount).Select(statement.ColumnName).ToList();
+        if (names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new PluginException($"The {source} returns the column '{twice.Key}' twice; give the columns distinct names (… AS other_name).");
         }
     }
 
     private List<(string Name, string Type)> DeclaredColumns(SqliteSource source)
     {
-        var rc = raw.sqlite3_prepare_v2(_connection.Handle, $"SELECT * FROM {source.From}", out var statement);
-        using (statement)
+        var rc = raw.sqlite3_prepare_v2(Handle, $"SELECT * FROM {source.From}", out var handle);
+        using var statement = new SqliteStatement(this, handle);
+        if (rc != raw.SQLITE_OK)
         {
-            if (rc != raw.SQLITE_OK)
-            {
-                throw new PluginException($"The {source} cannot be read: {raw.sqlite3_errmsg(_connection.Handle).utf8_to_string()}");
-            }
-
-            var count = raw.sqlite3_column_count(statement);
-            var columns = new List<(string, string)>(count);
-            for (var i = 0; i < count; i++)
-            {
-                columns.Add((raw.sqlite3_column_name(statement, i).utf8_to_string(), raw.sqlite3_column_decltype(statement, i).utf8_to_string() ?? ""));
-            }
-
-            return columns;
+            throw new PluginException($"The {source} cannot be read: {raw.sqlite3_errmsg(Handle).utf8_to_string()}");
         }
+
+        var count = statement.ColumnCount;
+        var columns = new List<(string, string)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            columns.Add((statement.ColumnName(i), statement.DeclaredType(i)));
+        }
+
+        return columns;
     }
 
     private Dictionary<string, TableColumn> TableInfo(SqliteSource source)
     {
-        var withoutRowid = false;
-        using (var list = _connection.CreateCommand())
+        bool withoutRowid;
+        using (var list = Prepare("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = $name"))
         {
-            list.CommandText = "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = $name";
-            list.Parameters.AddWithValue("$name", source.Name);
-            withoutRowid = list.ExecuteScalar() is long wr && wr != 0;
+            list.Bind("$name", source.Name);
+            withoutRowid = list.Step() && list.Value(0) is long wr && wr != 0;
         }
 
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT name, type, \"notnull\", pk FROM pragma_table_info($name)";
-        command.Parameters.AddWithValue("$name", source.Name);
-        using var reader = command.ExecuteReader();
+        using var statement = Prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info($name)");
+        statement.Bind("$name", source.Name);
         var columns = new List<TableColumn>();
-        while (reader.Read())
+        while (statement.Step())
         {
-            var keyPosition = reader.GetInt32(3);
-            columns.Add(new TableColumn(reader.GetString(0), reader.GetString(1), reader.GetInt64(2) != 0, keyPosition, false, withoutRowid && keyPosition > 0));
+            var keyPosition = checked((int)statement.Int64(3));
+            columns.Add(new TableColumn(statement.Text(0), statement.Text(1), statement.Int64(2) != 0, keyPosition, false, withoutRowid && keyPosition > 0));
         }
 
         // INTEGER PRIMARY KEY (exactly that type, one key column) is the row id itself: never null.
@@ -291,8 +334,8 @@ internal sealed class SqliteDatabase : IDisposable
     {
         foreach (var alias in RowidAliases.Where(a => columns.All(c => !c.Name.Equals(a, StringComparison.OrdinalIgnoreCase))))
         {
-            var rc = raw.sqlite3_prepare_v2(_connection.Handle, $"SELECT {alias} FROM {source.From}", out var statement);
-            statement?.Dispose();
+            var rc = raw.sqlite3_prepare_v2(Handle, $"SELECT {alias} FROM {source.From}", out var handle);
+            new SqliteStatement(this, handle).Dispose();
             if (rc == raw.SQLITE_OK)
             {
                 return alias;
@@ -304,14 +347,12 @@ internal sealed class SqliteDatabase : IDisposable
 
     private ColumnKind FromValues(SqliteSource source, string column, TypeMapping.Needs needs)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = $"SELECT {Quote(column)} FROM {source.From} WHERE {Quote(column)} IS NOT NULL LIMIT {SampleRows}";
-        using var reader = command.ExecuteReader();
+        using var statement = Prepare($"SELECT {Quote(column)} FROM {source.From} WHERE {Quote(column)} IS NOT NULL LIMIT {SampleRows}");
         var classes = new HashSet<string>(StringComparer.Ordinal);
         bool dates = true, dateTimes = true, zones = false;
-        while (reader.Read())
+        while (statement.Step())
         {
-            var value = reader.GetValue(0);
+            var value = statement.Value(0);
             classes.Add(value switch { long => "integer", double => "real", string => "text", _ => "blob" });
             if (value is string text)
             {
