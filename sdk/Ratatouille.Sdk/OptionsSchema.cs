@@ -27,7 +27,7 @@ namespace Ratatouille.Sdk;
 /// Annotations understood: <see cref="DisplayNameAttribute"/> (title), <see cref="DescriptionAttribute"/>,
 /// <see cref="RequiredAttribute"/>, <see cref="RangeAttribute"/>, <see cref="StringLengthAttribute"/>,
 /// <see cref="RegularExpressionAttribute"/> (any <see cref="ValidationAttribute"/> is validated),
-/// <see cref="SecretAttribute"/> (<c>"writeOnly": true, "format": "password", "x-secret": true</c>) and
+/// <see cref="SecretAttribute"/> (<c>"writeOnly": true, "format": "password", "x-secret": true</c>; not inside list items) and
 /// property initialisers (<c>"default"</c>). Unknown configuration keys are errors.
 /// </para>
 /// <para>
@@ -459,6 +459,17 @@ public static class OptionsSchema
             else if (IsNestedOptions(property.PropertyType))
             {
                 CollectSecrets(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType, path + ".", paths, depth + 1);
+            }
+            else if ((ElementType(property.PropertyType) ?? DictionaryValueType(property.PropertyType)) is { } element && IsNestedOptions(element))
+            {
+                // A secret inside a list or dictionary entry has no stable path to store it under: refuse the
+                // options class rather than keep such a value in clear.
+                var inner = new List<string>();
+                CollectSecrets(element, "", inner, depth + 1);
+                if (inner.Count > 0)
+                {
+                    throw new InvalidOperationException($"Secret option '{path}[].{inner[0]}' is inside a list; secrets must be top-level or in nested options objects.");
+                }
             }
         }
     }

@@ -382,6 +382,11 @@ public sealed partial class ConnectionService(
         {
             throw new PluginOperationException(PluginErrorKind.Invalid, $"Invalid connection name '{name}': use 1–64 lowercase letters, digits, '_' or '-', starting with a letter.");
         }
+
+        if (name == "new")
+        {
+            throw new PluginOperationException(PluginErrorKind.Invalid, "'new' is reserved (the UI's page for creating a connection); choose another name.");
+        }
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]

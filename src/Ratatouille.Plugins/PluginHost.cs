@@ -623,8 +623,8 @@ public sealed class PluginHost : IDisposable
             {
                 try
                 {
-                    schema = OptionsSchema.Generate(optionsType);
                     secrets = OptionsSchema.SecretPaths(optionsType);
+                    schema = OptionsSchema.Generate(optionsType);
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException)
                 {

@@ -84,6 +84,24 @@ public sealed class OptionsSchemaTests
         Assert.Equal(["auth.password", "token"], OptionsSchema.SecretPaths(typeof(Options)).Order());
     }
 
+    public sealed class Server
+    {
+        [Secret]
+        public string? Password { get; set; }
+    }
+
+    public sealed class SecretInList
+    {
+        public List<Server> Servers { get; set; } = [];
+    }
+
+    [Fact]
+    public void A_secret_inside_a_list_is_refused()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => OptionsSchema.SecretPaths(typeof(SecretInList)));
+        Assert.Contains("servers[].password", error.Message);
+    }
+
     [Fact]
     public void Binds_json_into_typed_options()
     {

@@ -5,9 +5,15 @@ namespace Ratatouille.Web.Services;
 public static class DatasetNames
 {
     /// <summary>A valid dataset name from a file name: <c>My Orders 2024.csv</c> → <c>my_orders_2024</c>.</summary>
-    public static string Suggest(string fileName)
+    public static string Suggest(string fileName) => Sanitize(Path.GetFileNameWithoutExtension(fileName));
+
+    /// <summary>The bronze dataset an extract of <paramref name="stream"/> lands in by default: <c>public.Orders</c> → <c>bronze.public_orders</c>.</summary>
+    public static string ForStream(string stream) => "bronze." + Sanitize(stream);
+
+    /// <summary>Lowercase letters, digits and underscores, starting with a letter, at most 63 characters.</summary>
+    private static string Sanitize(string text)
     {
-        var stem = Path.GetFileNameWithoutExtension(fileName).ToLowerInvariant();
+        var stem = text.ToLowerInvariant();
         var builder = new StringBuilder();
         foreach (var c in stem)
         {
