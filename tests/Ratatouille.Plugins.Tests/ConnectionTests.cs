@@ -71,6 +71,8 @@ public sealed class ConnectionTests
         var badName = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.CreateAsync(
             Request("Bad Name!", []), PluginKernel.Editor, TestTimeout.Token));
         Assert.Equal(PluginErrorKind.Invalid, badName.Kind);
+        var reserved = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.CreateAsync(Request("new", []), PluginKernel.Editor, TestTimeout.Token));
+        Assert.Contains("reserved", reserved.Message);
 
         await kernel.Connections.CreateAsync(Request("nums", []), PluginKernel.Editor, TestTimeout.Token);
         var twice = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.CreateAsync(Request("nums", []), PluginKernel.Editor, TestTimeout.Token));
@@ -178,20 +180,20 @@ public sealed class ConnectionTests
     {
         await using var kernel = await PluginKernel.StartAsync(Fixtures);
         await kernel.Connections.CreateAsync(new ConnectionRequest("old", "numbers", "1.0.0", []), PluginKernel.Editor, TestTimeout.Token);
-        await kernel.Connections.CreateAsync(new ConnectionRequest("new", "numbers", null, []), PluginKernel.Editor, TestTimeout.Token);
+        await kernel.Connections.CreateAsync(new ConnectionRequest("latest", "numbers", null, []), PluginKernel.Editor, TestTimeout.Token);
         Assert.Equal("1.0.0", (await kernel.Connections.GetAsync("old", TestTimeout.Token)).ResolvedVersion);
-        Assert.Equal("2.0.0", (await kernel.Connections.GetAsync("new", TestTimeout.Token)).ResolvedVersion);
+        Assert.Equal("2.0.0", (await kernel.Connections.GetAsync("latest", TestTimeout.Token)).ResolvedVersion);
 
         Assert.Equal("1.0.0", (await ExtractAsync(kernel, "old", "bronze.old", "full")).PluginVersion);
-        Assert.Equal("2.0.0", (await ExtractAsync(kernel, "new", "bronze.new", "full")).PluginVersion);
+        Assert.Equal("2.0.0", (await ExtractAsync(kernel, "latest", "bronze.latest", "full")).PluginVersion);
         Assert.Equal(10, await CountAsync(kernel, "(SELECT * FROM bronze.old WHERE generation = 'v1')"));
-        Assert.Equal(10, await CountAsync(kernel, "(SELECT * FROM bronze.new WHERE generation = 'v2')"));
+        Assert.Equal(10, await CountAsync(kernel, "(SELECT * FROM bronze.latest WHERE generation = 'v2')"));
 
         // Disable the pinned version: the connection fails clearly; the other keeps working.
         await kernel.Host.DisableAsync("fixture-numbers", "1.0.0", "tester", TestTimeout.Token);
         var unavailable = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Connections.TestAsync("old", TestTimeout.Token));
         Assert.Contains("1.0.0", unavailable.Message);
-        Assert.True((await kernel.Connections.TestAsync("new", TestTimeout.Token)).Success);
+        Assert.True((await kernel.Connections.TestAsync("latest", TestTimeout.Token)).Success);
     }
 
     [Fact]
