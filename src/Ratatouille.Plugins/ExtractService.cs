@@ -188,10 +188,10 @@ public sealed class ExtractService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.ExtractRuns.Where(r => r.Status == Running).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.Status, Failed)
-            .SetProperty(r => r.Error, "The server stopped during the run; nothing was committed by it unless a snapshot is named.")
-            .SetProperty(r => r.FinishedAt, now), cancellationToken);
+        // Plain SQL: this runs on every start, and compiling the equivalent LINQ update costs ~0.3 s there.
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE extract_runs SET Status = {Failed}, Error = {"The server stopped during the run; nothing was committed by it unless a snapshot is named."}, FinishedAt = {now} WHERE Status = {Running}",
+            cancellationToken);
     }
 
     private async Task<ExtractRun> RunAsync(ConnectorSession session, ExtractRunRow row, DatasetName dataset, SyncMode mode, string? cursorField, Progress progress, Actor actor)

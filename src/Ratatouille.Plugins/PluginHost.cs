@@ -49,8 +49,57 @@ public sealed class PluginHost : IDisposable
     /// <summary>Raised after plugins were loaded, unloaded, enabled or disabled.</summary>
     public event Action? Changed;
 
+    private readonly TaskCompletionSource _firstScan = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _started;
+
+    private Task _initialized => _firstScan.Task;
+
     /// <summary>Finds and loads every plugin. Call once at start.</summary>
-    public Task InitializeAsync(CancellationToken cancellationToken) => RescanAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        StartInitialization(cancellationToken);
+        return _initialized;
+    }
+
+    /// <summary>
+    /// Starts finding and loading every plugin in the background (once); every member that reads plugins
+    /// waits for this first scan, so callers never see a half-loaded list.
+    /// </summary>
+    public void StartInitialization(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RescanAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogError(ex, "Scanning the plugin folders failed");
+            }
+            finally
+            {
+                _firstScan.TrySetResult();
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Completes when the first scan has loaded the plugins.</summary>
+    public Task WaitReadyAsync(CancellationToken cancellationToken) => _initialized.WaitAsync(cancellationToken);
+
+    private void EnsureInitialized()
+    {
+        if (!_initialized.IsCompleted)
+        {
+            // Only in the first moments after start: wait for the first scan rather than answer with a partial list.
+            _initialized.Wait(TimeSpan.FromMinutes(2));
+        }
+    }
 
     /// <summary>
     /// Picks up plugin folders added since the last scan and forgets those removed, without touching
@@ -106,20 +155,23 @@ public sealed class PluginHost : IDisposable
 
     /// <summary>Every plugin version known, newest first within an id.</summary>
     public IReadOnlyList<PluginInfo> List() =>
-        Snapshot().OrderBy(e => e.Id, StringComparer.Ordinal).ThenByDescending(e => e.Version).Select(e => e.ToInfo()).ToList();
+        Initialized().OrderBy(e => e.Id, StringComparer.Ordinal).ThenByDescending(e => e.Version).Select(e => e.ToInfo()).ToList();
 
     /// <summary>One plugin version.</summary>
-    public PluginInfo? Get(string id, string version) =>
-        NuGetVersion.TryParse(version, out var v) ? Find(id, v)?.ToInfo() : null;
+    public PluginInfo? Get(string id, string version)
+    {
+        EnsureInitialized();
+        return NuGetVersion.TryParse(version, out var v) ? Find(id, v)?.ToInfo() : null;
+    }
 
     /// <summary>The components of one kind offered for new work: from each plugin's newest active version.</summary>
     public IReadOnlyList<ComponentInfo> Components(PluginKind kind) =>
-        Snapshot().Where(e => e.Status == PluginStatus.Active).SelectMany(e => e.Components).Where(c => c.Kind == kind)
+        Initialized().Where(e => e.Status == PluginStatus.Active).SelectMany(e => e.Components).Where(c => c.Kind == kind)
             .OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
 
     /// <summary>Every loaded version of a component (active and superseded), newest first.</summary>
     public IReadOnlyList<ComponentInfo> ComponentVersions(PluginKind kind, string componentId) =>
-        Snapshot().Where(e => e.Status is PluginStatus.Active or PluginStatus.Superseded).SelectMany(e => e.Components)
+        Initialized().Where(e => e.Status is PluginStatus.Active or PluginStatus.Superseded).SelectMany(e => e.Components)
             .Where(c => c.Kind == kind && c.Id == componentId).OrderByDescending(c => NuGetVersion.Parse(c.PluginVersion)).ToList();
 
     /// <summary>
@@ -129,6 +181,7 @@ public sealed class PluginHost : IDisposable
     /// <exception cref="PluginOperationException">No such component, or its plugin is not loaded.</exception>
     public ComponentLease Acquire(PluginKind kind, string componentId, string? version)
     {
+        EnsureInitialized();
         lock (_entriesLock)
         {
             var candidates = _entries.Values.Where(e => e.Components.Any(c => c.Kind == kind && c.Id == componentId)).ToList();
@@ -176,6 +229,7 @@ public sealed class PluginHost : IDisposable
     /// <summary>Unloads and deletes an installed plugin version (built-ins can only be disabled).</summary>
     public async Task RemoveAsync(string id, string version, CancellationToken cancellationToken)
     {
+        await WaitReadyAsync(cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -219,8 +273,11 @@ public sealed class PluginHost : IDisposable
     /// A weak reference to the load context of a loaded plugin version, to verify in tests that a
     /// disable or removal really lets the collector free it.
     /// </summary>
-    public WeakReference? LoadContextOf(string id, string version) =>
-        NuGetVersion.TryParse(version, out var v) && Find(id, v)?.Loader?.LoadContext is { } context ? new WeakReference(context) : null;
+    public WeakReference? LoadContextOf(string id, string version)
+    {
+        EnsureInitialized();
+        return NuGetVersion.TryParse(version, out var v) && Find(id, v)?.Loader?.LoadContext is { } context ? new WeakReference(context) : null;
+    }
 
     public void Dispose()
     {
@@ -234,6 +291,7 @@ public sealed class PluginHost : IDisposable
 
     private async Task<PluginInfo> SetEnabledAsync(string id, string version, bool enabled, string by, CancellationToken cancellationToken)
     {
+        await WaitReadyAsync(cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -411,6 +469,12 @@ public sealed class PluginHost : IDisposable
         {
             _entries[(entry.Id, entry.Version)] = entry;
         }
+    }
+
+    private List<Entry> Initialized()
+    {
+        EnsureInitialized();
+        return Snapshot();
     }
 
     private List<Entry> Snapshot()

@@ -23,7 +23,7 @@ public static class PluginsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Migrates the plugin tables, fails runs a stopped process left behind, and loads the plugins.</summary>
+    /// <summary>Migrates the plugin tables, fails runs a stopped process left behind, and starts loading the plugins.</summary>
     public static async Task StartPluginsAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
         var dbFactory = services.GetRequiredService<IDbContextFactory<PluginsDbContext>>();
@@ -33,6 +33,18 @@ public static class PluginsServiceCollectionExtensions
         }
 
         await services.GetRequiredService<ExtractService>().RecoverAsync(cancellationToken);
-        await services.GetRequiredService<PluginHost>().InitializeAsync(cancellationToken);
+
+        // Loading plugins does not hold up readiness: it starts once the server accepts requests (so it does
+        // not compete with start-up for the CPU), and everything that needs plugins waits for that first scan.
+        var host = services.GetRequiredService<PluginHost>();
+        var lifetime = services.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+        if (lifetime is { ApplicationStarted.CanBeCanceled: true })
+        {
+            lifetime.ApplicationStarted.Register(() => host.StartInitialization(lifetime.ApplicationStopping));
+        }
+        else
+        {
+            host.StartInitialization(cancellationToken);
+        }
     }
 }

@@ -82,6 +82,7 @@ public sealed class PluginKernel : IAsyncDisposable
         await provider.GetRequiredService<SecurityStore>().MigrateAsync(TestTimeout.Token);
         await provider.GetRequiredService<QueryEngine>().InitializeAsync(TestTimeout.Token);
         await provider.StartPluginsAsync(TestTimeout.Token);
+        await provider.GetRequiredService<PluginHost>().WaitReadyAsync(TestTimeout.Token);
         return new PluginKernel(provider, lifetime, root);
     }
 
