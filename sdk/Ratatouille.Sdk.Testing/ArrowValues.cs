@@ -7,7 +7,8 @@ public static class ArrowValues
 {
     /// <summary>
     /// The value at <paramref name="index"/>: null, a number, bool, string, byte[], <see cref="DateOnly"/>,
-    /// <see cref="DateTimeOffset"/> (timestamps), decimal, or a list of such values.
+    /// <see cref="DateTimeOffset"/> (timestamps), decimal (or its exact text when it exceeds
+    /// <see cref="decimal"/>'s range, e.g. DECIMAL(38,10)), or a list of such values.
     /// </summary>
     public static object? Get(IArrowArray array, int index)
     {
@@ -30,7 +31,7 @@ public static class ArrowValues
             UInt64Array a => a.GetValue(index),
             FloatArray a => a.GetValue(index),
             DoubleArray a => a.GetValue(index),
-            Decimal128Array a => a.GetValue(index),
+            Decimal128Array a => ReadDecimal(a, index),
             StringArray a => a.GetString(index),
             LargeStringArray a => a.GetString(index),
             BinaryArray a => a.GetBytes(index).ToArray(),
@@ -99,6 +100,19 @@ public static class ArrowValues
             && a.Fields.Zip(b.Fields).All(p => p.First.Name == p.Second.Name && SameType(p.First.DataType, p.Second.DataType)),
         _ => x.TypeId == y.TypeId,
     };
+
+    /// <summary>A <see cref="decimal"/> when it fits (28–29 digits), else the exact value as text.</summary>
+    private static object? ReadDecimal(Decimal128Array array, int index)
+    {
+        try
+        {
+            return array.GetValue(index);
+        }
+        catch (OverflowException)
+        {
+            return array.GetString(index);
+        }
+    }
 
     private static List<object?> ToList(IArrowArray values)
     {

@@ -43,6 +43,18 @@ public sealed class RowBatchBuilderTests
     }
 
     [Fact]
+    public void Reads_decimals_beyond_the_range_of_System_Decimal_as_exact_text()
+    {
+        var type = new Decimal128Type(38, 0);
+        var builder = new Decimal128Array.Builder(type);
+        builder.Append(System.Data.SqlTypes.SqlDecimal.Parse("12345678901234567890123456789012345678"));
+        builder.Append(42m);
+        var array = builder.Build();
+        Assert.Equal("12345678901234567890123456789012345678", ArrowValues.Get(array, 0));
+        Assert.Equal(42m, ArrowValues.Get(array, 1));
+    }
+
+    [Fact]
     public void Refuses_bad_rows_with_the_column_named_and_keeps_the_batch_consistent()
     {
         var builder = new RowBatchBuilder(Schema);
