@@ -231,8 +231,15 @@ public sealed class ExtractService(
                 try
                 {
                     written = await writer.WriteBatchesAsync(dataset, descriptor.Schema, batches, mode == SyncMode.Full ? WriteMode.Replace : WriteMode.Append,
-                        $"extract {session.Name}/{row.Stream} ({row.Mode}, {session.Lease.Plugin.Id} {row.PluginVersion})",
-                        new BatchWriteOptions { IdleTimeout = options.Value.ReadIdleTimeout, SkipEmptyAppend = true }, token);
+                        Origin(session.Name, row, session.Lease.Plugin.Id),
+                        new BatchWriteOptions
+                        {
+                            IdleTimeout = options.Value.ReadIdleTimeout,
+                            SkipEmptyAppend = true,
+                            // Persist the position first, tagged with this run; the commit below makes it current.
+                            BeforeCommit = _ => SetPendingStateAsync(row, request.Checkpoint),
+                        },
+                        token);
                 }
                 catch (BatchSourceException ex) when (ex.InnerException is { } inner && inner is not BatchSourceException)
                 {
@@ -256,7 +263,7 @@ public sealed class ExtractService(
                     throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message, ex);
                 }
 
-                // The snapshot is committed: only now does the stream's position move.
+                // The snapshot is committed (or there was nothing to add): only now does the stream's position move.
                 if (request.Checkpoint is { } checkpoint)
                 {
                     await SaveStateAsync(row, checkpoint, written.Snapshot.Id);
@@ -264,6 +271,10 @@ public sealed class ExtractService(
                 else if (mode == SyncMode.Full)
                 {
                     await ClearStateAsync(row);
+                }
+                else
+                {
+                    await DropPendingStateAsync(row);
                 }
 
                 row.Rows = written.Rows;
@@ -330,9 +341,78 @@ public sealed class ExtractService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var state = await db.StreamStates.AsNoTracking()
+        var state = await db.StreamStates
             .SingleOrDefaultAsync(s => s.ConnectionId == run.ConnectionId && s.Stream == run.Stream && s.Dataset == run.Dataset, cancellationToken);
-        return state is null ? null : JsonNode.Parse(state.StateJson);
+        if (state is null)
+        {
+            return null;
+        }
+
+        if (state.PendingRunId is { } pendingRun)
+        {
+            // A run stopped between its snapshot commit and storing its state: adopt the state if the
+            // snapshot landed, drop it if not.
+            var committed = await CommittedSnapshotAsync(dataset, pendingRun, cancellationToken);
+            if (committed is { } snapshotId && state.PendingStateJson is { } pending)
+            {
+                state.StateJson = pending;
+                state.SnapshotId = snapshotId;
+            }
+
+            state.PendingRunId = null;
+            state.PendingStateJson = null;
+            state.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return JsonNode.Parse(state.StateJson);
+    }
+
+    /// <summary>The snapshot the run <paramref name="runId"/> committed to the dataset, if any.</summary>
+    private async Task<long?> CommittedSnapshotAsync(DatasetName dataset, string runId, CancellationToken cancellationToken)
+    {
+        var marker = RunMarker(runId);
+        return (await catalog.ListSnapshotsAsync(dataset, cancellationToken)).FirstOrDefault(s => s.Origin.EndsWith(marker, StringComparison.Ordinal))?.Id;
+    }
+
+    private static string Origin(string connection, ExtractRunRow run, string pluginId) =>
+        $"extract {connection}/{run.Stream} ({run.Mode}, {pluginId} {run.PluginVersion}){RunMarker(run.Id)}";
+
+    private static string RunMarker(string runId) => $" run {runId}";
+
+    private async Task SetPendingStateAsync(ExtractRunRow run, JsonNode? state)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var row = await db.StreamStates.SingleOrDefaultAsync(s => s.ConnectionId == run.ConnectionId && s.Stream == run.Stream && s.Dataset == run.Dataset, CancellationToken.None);
+        if (state is null)
+        {
+            if (row is { PendingRunId: not null })
+            {
+                row.PendingRunId = null;
+                row.PendingStateJson = null;
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+
+            return;
+        }
+
+        if (row is null)
+        {
+            row = new StreamStateRow { ConnectionId = run.ConnectionId, Stream = run.Stream, Dataset = run.Dataset, StateJson = "null" };
+            db.StreamStates.Add(row);
+        }
+
+        row.PendingStateJson = state.ToJsonString();
+        row.PendingRunId = run.Id;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private async Task DropPendingStateAsync(ExtractRunRow run)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await db.StreamStates.Where(s => s.ConnectionId == run.ConnectionId && s.Stream == run.Stream && s.Dataset == run.Dataset && s.PendingRunId == run.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.PendingRunId, (string?)null).SetProperty(r => r.PendingStateJson, (string?)null), CancellationToken.None);
     }
 
     private async Task SaveStateAsync(ExtractRunRow run, JsonNode state, long snapshotId)
@@ -347,6 +427,8 @@ public sealed class ExtractService(
 
         row.StateJson = state.ToJsonString();
         row.SnapshotId = snapshotId;
+        row.PendingRunId = null;
+        row.PendingStateJson = null;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(CancellationToken.None);
     }

@@ -26,4 +26,11 @@ public sealed record BatchWriteOptions
     /// (an incremental extract that found nothing new). A dataset that does not exist yet is still created.
     /// </summary>
     public bool SkipEmptyAppend { get; init; }
+
+    /// <summary>
+    /// Runs after the source was read to the end and the file is durable and stored, just before the
+    /// snapshot commit (not when an empty append is skipped). A failure here aborts the write with
+    /// nothing committed. Extracts use it to persist the stream state they will adopt if the commit lands.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeCommit { get; init; }
 }

@@ -84,7 +84,8 @@ public sealed class DatasetWriter : IDisposable
             origin,
             (connection, target, token) => CopyBatchesAsync(connection, target, dataset, schema, batches, options, token),
             cancellationToken,
-            options.SkipEmptyAppend);
+            options.SkipEmptyAppend,
+            options.BeforeCommit);
     }
 
     public void Dispose() => _kernel.Dispose();
@@ -116,7 +117,8 @@ public sealed class DatasetWriter : IDisposable
         string origin,
         Func<DuckDBConnection, string, CancellationToken, Task<long>> writeParquet,
         CancellationToken cancellationToken,
-        bool skipEmptyAppend = false)
+        bool skipEmptyAppend = false,
+        Func<CancellationToken, Task>? beforeCommit = null)
     {
         var key = $"{ObjectKeys.Warehouse}{dataset.LayerName}/{dataset.Name}/{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}.parquet";
         var inPlace = _store.TryGetLocalPath(key);
@@ -162,6 +164,11 @@ public sealed class DatasetWriter : IDisposable
             }
 
             stored = true;
+            if (beforeCommit is not null)
+            {
+                await beforeCommit(cancellationToken);
+            }
+
             var snapshot = await _catalog.CommitAsync(
                 new CommitRequest(dataset, mode, [new DataFileInfo(key, rows, bytes)], schema, origin) { CreateOnly = createOnly },
                 cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Ratatouille.Query;
 using Ratatouille.Security;
 using Ratatouille.Testing;
@@ -135,6 +136,39 @@ public sealed class ConnectionTests
         // Deleting the dataset forgets the position: the next incremental run loads everything, skipping nothing.
         await kernel.Catalog.DeleteAsync(Ratatouille.Catalog.Model.DatasetName.Parse("bronze.nums"), TestTimeout.Token);
         Assert.Equal(12, (await ExtractAsync(kernel, "nums", "bronze.nums", "incremental")).Rows);
+    }
+
+    [Fact]
+    public async Task A_state_written_before_a_commit_is_adopted_only_if_the_snapshot_landed()
+    {
+        // What a process death between the snapshot commit and storing the state leaves behind: a pending
+        // state tagged with its run. The next run adopts it when the run's snapshot is in the catalog.
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        await kernel.Connections.CreateAsync(Request("nums", new JsonObject { ["count"] = 20 }), PluginKernel.Editor, TestTimeout.Token);
+        var first = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(20, first.Rows);
+
+        // The snapshot of run `first` exists: its pending state (last = 25) is adopted, so ids 21..25 are not read again.
+        await SetPendingAsync(kernel, first.Id, """{"last":25}""");
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["count"] = 30 }), PluginKernel.Editor, TestTimeout.Token);
+        var second = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(5, second.Rows);
+
+        // A run whose snapshot never landed: its pending state is dropped, nothing is skipped.
+        await SetPendingAsync(kernel, "0123456789abcdef0123456789abcdef", """{"last":1000}""");
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["count"] = 32 }), PluginKernel.Editor, TestTimeout.Token);
+        var third = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(2, third.Rows);
+    }
+
+    private static async Task SetPendingAsync(PluginKernel kernel, string runId, string state)
+    {
+        var factory = kernel.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Ratatouille.Plugins.Storage.PluginsDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(TestTimeout.Token);
+        var row = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.StreamStates, TestTimeout.Token);
+        row.PendingRunId = runId;
+        row.PendingStateJson = state;
+        await db.SaveChangesAsync(TestTimeout.Token);
     }
 
     [Fact]

@@ -38,6 +38,8 @@ public sealed class PluginKernel : IAsyncDisposable
 
     public CatalogService Catalog => _services.GetRequiredService<CatalogService>();
 
+    public IServiceProvider Services => _services;
+
     public static Actor Editor { get; } = new("tester", Roles.Editor, "127.0.0.1");
 
     /// <summary>Starts a kernel over <paramref name="root"/> (a new folder when null) with the given fixture plugins installed.</summary>

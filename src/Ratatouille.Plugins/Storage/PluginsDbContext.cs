@@ -44,6 +44,7 @@ public sealed class PluginsDbContext(DbContextOptions<PluginsDbContext> options)
             e.HasKey(s => new { s.ConnectionId, s.Stream, s.Dataset });
             e.Property(s => s.Stream).HasMaxLength(256);
             e.Property(s => s.Dataset).HasMaxLength(200);
+            e.Property(s => s.PendingRunId).HasMaxLength(32);
             e.HasOne<ConnectionRow>().WithMany().HasForeignKey(s => s.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<ExtractRunRow>(e =>
@@ -117,6 +118,15 @@ public sealed class StreamStateRow
 
     /// <summary>The snapshot whose commit made this state current.</summary>
     public long SnapshotId { get; set; }
+
+    /// <summary>
+    /// The state a run wrote just before committing its snapshot, with that run's id: adopted once the
+    /// snapshot (origin naming the run) is found in the catalog, dropped otherwise. Makes the state move
+    /// exactly with the commit, even if the process dies in between.
+    /// </summary>
+    public string? PendingStateJson { get; set; }
+
+    public string? PendingRunId { get; set; }
 
     public DateTime UpdatedAt { get; set; }
 }

@@ -175,6 +175,13 @@ namespace Ratatouille.Plugins.Storage.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PendingRunId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingStateJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("SnapshotId")
                         .HasColumnType("INTEGER");
 
