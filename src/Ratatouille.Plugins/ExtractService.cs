@@ -190,7 +190,7 @@ public sealed class ExtractService(
         var now = clock.GetUtcNow().UtcDateTime;
         // Plain SQL: this runs on every start, and compiling the equivalent LINQ update costs ~0.3 s there.
         await db.Database.ExecuteSqlAsync(
-            $"UPDATE extract_runs SET Status = {Failed}, Error = {"The server stopped during the run; nothing was committed by it unless a snapshot is named."}, FinishedAt = {now} WHERE Status = {Running}",
+            $"UPDATE extract_runs SET Status = {Failed}, Error = {"The server stopped during the run. If it had committed its snapshot (the dataset's history names this run in the snapshot's origin), the rows and the stream's position are kept; otherwise nothing of it was committed."}, FinishedAt = {now} WHERE Status = {Running}",
             cancellationToken);
     }
 
