@@ -49,16 +49,22 @@ public sealed partial class ConnectionService(
 {
     public async Task<IReadOnlyList<ConnectionDetails>> ListAsync(CancellationToken cancellationToken)
     {
+        await host.WaitReadyAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Connections.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken);
         return rows.Select(ToInfo).ToList();
     }
 
-    public async Task<ConnectionDetails> GetAsync(string name, CancellationToken cancellationToken) => ToInfo(await FindAsync(name, cancellationToken));
+    public async Task<ConnectionDetails> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        await host.WaitReadyAsync(cancellationToken);
+        return ToInfo(await FindAsync(name, cancellationToken));
+    }
 
     public async Task<ConnectionDetails> CreateAsync(ConnectionRequest request, Actor actor, CancellationToken cancellationToken)
     {
         ValidateName(request.Name);
+        await host.WaitReadyAsync(cancellationToken);
         using var lease = ResolveComponent(request.Connector, request.Version);
         var component = lease.Component;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -91,6 +97,7 @@ public sealed partial class ConnectionService(
 
     public async Task<ConnectionDetails> UpdateAsync(string name, ConnectionRequest request, Actor actor, CancellationToken cancellationToken)
     {
+        await host.WaitReadyAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await db.Connections.SingleOrDefaultAsync(c => c.Name == name, cancellationToken)
             ?? throw new PluginOperationException(PluginErrorKind.NotFound, $"Connection '{name}' does not exist.");
@@ -178,6 +185,7 @@ public sealed partial class ConnectionService(
     /// </summary>
     public async Task<ConnectorSession> OpenAsync(string name, string operation, CancellationToken cancellationToken)
     {
+        await host.WaitReadyAsync(cancellationToken);
         var row = await FindAsync(name, cancellationToken);
         var lease = host.Acquire(PluginKind.Connector, row.Connector, row.Version);
         try

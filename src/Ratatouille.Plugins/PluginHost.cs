@@ -62,8 +62,8 @@ public sealed class PluginHost : IDisposable
     }
 
     /// <summary>
-    /// Starts finding and loading every plugin in the background (once); every member that reads plugins
-    /// waits for this first scan, so callers never see a half-loaded list.
+    /// Starts finding and loading every plugin in the background (once); callers that must see every
+    /// plugin await <see cref="WaitReadyAsync"/>.
     /// </summary>
     public void StartInitialization(CancellationToken cancellationToken)
     {
@@ -89,17 +89,12 @@ public sealed class PluginHost : IDisposable
         }, CancellationToken.None);
     }
 
-    /// <summary>Completes when the first scan has loaded the plugins.</summary>
+    /// <summary>
+    /// Completes when the first scan has loaded the plugins. Entry points that read plugins (endpoints,
+    /// connection operations, pages) await it, so they never see a half-loaded list just after start.
+    /// </summary>
     public Task WaitReadyAsync(CancellationToken cancellationToken) => _initialized.WaitAsync(cancellationToken);
 
-    private void EnsureInitialized()
-    {
-        if (!_initialized.IsCompleted)
-        {
-            // Only in the first moments after start: wait for the first scan rather than answer with a partial list.
-            _initialized.Wait(TimeSpan.FromMinutes(2));
-        }
-    }
 
     /// <summary>
     /// Picks up plugin folders added since the last scan and forgets those removed, without touching
@@ -129,7 +124,7 @@ public sealed class PluginHost : IDisposable
                 }
                 else
                 {
-                    Load(entry);
+                    await LoadAsync(entry);
                 }
             }
 
@@ -155,23 +150,22 @@ public sealed class PluginHost : IDisposable
 
     /// <summary>Every plugin version known, newest first within an id.</summary>
     public IReadOnlyList<PluginInfo> List() =>
-        Initialized().OrderBy(e => e.Id, StringComparer.Ordinal).ThenByDescending(e => e.Version).Select(e => e.ToInfo()).ToList();
+        Snapshot().OrderBy(e => e.Id, StringComparer.Ordinal).ThenByDescending(e => e.Version).Select(e => e.ToInfo()).ToList();
 
     /// <summary>One plugin version.</summary>
     public PluginInfo? Get(string id, string version)
     {
-        EnsureInitialized();
         return NuGetVersion.TryParse(version, out var v) ? Find(id, v)?.ToInfo() : null;
     }
 
     /// <summary>The components of one kind offered for new work: from each plugin's newest active version.</summary>
     public IReadOnlyList<ComponentInfo> Components(PluginKind kind) =>
-        Initialized().Where(e => e.Status == PluginStatus.Active).SelectMany(e => e.Components).Where(c => c.Kind == kind)
+        Snapshot().Where(e => e.Status == PluginStatus.Active).SelectMany(e => e.Components).Where(c => c.Kind == kind)
             .OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
 
     /// <summary>Every loaded version of a component (active and superseded), newest first.</summary>
     public IReadOnlyList<ComponentInfo> ComponentVersions(PluginKind kind, string componentId) =>
-        Initialized().Where(e => e.Status is PluginStatus.Active or PluginStatus.Superseded).SelectMany(e => e.Components)
+        Snapshot().Where(e => e.Status is PluginStatus.Active or PluginStatus.Superseded).SelectMany(e => e.Components)
             .Where(c => c.Kind == kind && c.Id == componentId).OrderByDescending(c => NuGetVersion.Parse(c.PluginVersion)).ToList();
 
     /// <summary>
@@ -181,7 +175,6 @@ public sealed class PluginHost : IDisposable
     /// <exception cref="PluginOperationException">No such component, or its plugin is not loaded.</exception>
     public ComponentLease Acquire(PluginKind kind, string componentId, string? version)
     {
-        EnsureInitialized();
         lock (_entriesLock)
         {
             var candidates = _entries.Values.Where(e => e.Components.Any(c => c.Kind == kind && c.Id == componentId)).ToList();
@@ -275,7 +268,6 @@ public sealed class PluginHost : IDisposable
     /// </summary>
     public WeakReference? LoadContextOf(string id, string version)
     {
-        EnsureInitialized();
         return NuGetVersion.TryParse(version, out var v) && Find(id, v)?.Loader?.LoadContext is { } context ? new WeakReference(context) : null;
     }
 
@@ -316,7 +308,7 @@ public sealed class PluginHost : IDisposable
             {
                 // Enabling also retries a plugin that failed to load (e.g. after its files were fixed).
                 entry.Unload();
-                Load(entry);
+                await LoadAsync(entry);
             }
             else if (!enabled && entry.Status != PluginStatus.Disabled)
             {
@@ -334,11 +326,11 @@ public sealed class PluginHost : IDisposable
         }
     }
 
-    private void Load(Entry entry)
+    private async Task LoadAsync(Entry entry)
     {
         try
         {
-            entry.Load(SharedTypes, ConstructorTimeout);
+            await entry.LoadAsync(SharedTypes, ConstructorTimeout);
             ClaimComponentIds(entry);
             entry.SetStatus(PluginStatus.Active, null);
             _logger.LogInformation("Loaded plugin {Id} {Version} ({Source}): {Components}", entry.Id, entry.Version, entry.Source,
@@ -471,12 +463,6 @@ public sealed class PluginHost : IDisposable
         }
     }
 
-    private List<Entry> Initialized()
-    {
-        EnsureInitialized();
-        return Snapshot();
-    }
-
     private List<Entry> Snapshot()
     {
         lock (_entriesLock)
@@ -550,7 +536,7 @@ public sealed class PluginHost : IDisposable
             }
         }
 
-        public void Load(Type[] sharedTypes, TimeSpan constructorTimeout)
+        public async Task LoadAsync(Type[] sharedTypes, TimeSpan constructorTimeout)
         {
             Manifest = PluginManifest.Read(Folder);
             if (Manifest.Id != Id || Manifest.Version != Version)
@@ -604,7 +590,7 @@ public sealed class PluginHost : IDisposable
                     continue;
                 }
 
-                components.Add(Describe(type, attribute, constructorTimeout));
+                components.Add(await DescribeAsync(type, attribute, constructorTimeout));
             }
 
             var found = components.Select(c => c.Kind).Distinct().ToHashSet();
@@ -629,7 +615,7 @@ public sealed class PluginHost : IDisposable
             Components = components;
         }
 
-        private ComponentInfo Describe(Type type, ComponentAttribute attribute, TimeSpan constructorTimeout)
+        private async Task<ComponentInfo> DescribeAsync(Type type, ComponentAttribute attribute, TimeSpan constructorTimeout)
         {
             var contract = attribute.Kind switch
             {
@@ -653,24 +639,22 @@ public sealed class PluginHost : IDisposable
                 throw Incompatible($"The id '{attribute.Id}' of {type.FullName} is not valid (lower case letters, digits, '.', '_' or '-').");
             }
 
-            var construct = Task.Run(() => Activator.CreateInstance(type)!);
             object instance;
             try
             {
-                if (!construct.Wait(constructorTimeout))
-                {
-                    throw new PluginLoadException($"The constructor of {type.FullName} did not return within {constructorTimeout.TotalSeconds:0} s.");
-                }
-
-                instance = construct.Result;
+                instance = await Task.Run(() => Activator.CreateInstance(type)!).WaitAsync(constructorTimeout);
             }
-            catch (AggregateException ex) when (ex.InnerException is TargetInvocationException { InnerException: { } inner })
+            catch (TimeoutException)
+            {
+                throw new PluginLoadException($"The constructor of {type.FullName} did not return within {constructorTimeout.TotalSeconds:0} s.");
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is { } inner)
             {
                 throw new PluginLoadException($"The constructor of {type.FullName} threw {inner.GetType().Name}: {inner.Message}");
             }
-            catch (AggregateException ex) when (ex.InnerException is { } inner)
+            catch (Exception ex) when (ex is MissingMethodException or MemberAccessException or TypeLoadException)
             {
-                throw new PluginLoadException($"{type.FullName} could not be created: {inner.GetType().Name}: {inner.Message}");
+                throw new PluginLoadException($"{type.FullName} could not be created: {ex.GetType().Name}: {ex.Message}");
             }
 
             var optionsType = instance switch

@@ -12,7 +12,11 @@ public static class PluginEndpoints
     public static IEndpointRouteBuilder MapPluginEndpoints(this IEndpointRouteBuilder routes)
     {
         var plugins = routes.MapGroup("/api/v1/plugins").WithTags("Plugins").RequireAuthorization(Policies.Admin);
-        plugins.MapGet("/", (PluginHost host) => TypedResults.Ok(host.List().Select(ToDto).ToList()))
+        plugins.MapGet("/", async (PluginHost host, CancellationToken cancellationToken) =>
+            {
+                await host.WaitReadyAsync(cancellationToken);
+                return TypedResults.Ok(host.List().Select(ToDto).ToList());
+            })
             .WithName("ListPlugins").WithSummary("List installed plugins")
             .WithDescription("Admin only. Every plugin version found (built-in and installed) with its kinds, status (active, disabled, incompatible, faulted, superseded) and the reason.");
         plugins.MapPost("/rescan", async (PluginHost host, HttpContext http, AuditLog audit, CancellationToken cancellationToken) =>
@@ -52,10 +56,13 @@ public static class PluginEndpoints
             .WithDescription("Admin only. Unloads and deletes it from <data>/plugins. Built-in plugins can only be disabled.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-        routes.MapGet("/api/v1/connectors", (PluginHost host) =>
-                TypedResults.Ok(host.Components(PluginKind.Connector).Select(c => new ConnectorDto(
+        routes.MapGet("/api/v1/connectors", async (PluginHost host, CancellationToken cancellationToken) =>
+            {
+                await host.WaitReadyAsync(cancellationToken);
+                return TypedResults.Ok(host.Components(PluginKind.Connector).Select(c => new ConnectorDto(
                     c.Id, c.DisplayName, c.Description, c.Category, c.Icon, c.PluginId, c.PluginVersion,
-                    host.ComponentVersions(PluginKind.Connector, c.Id).Select(v => v.PluginVersion).ToList(), c.OptionsSchema)).ToList()))
+                    host.ComponentVersions(PluginKind.Connector, c.Id).Select(v => v.PluginVersion).ToList(), c.OptionsSchema)).ToList());
+            })
             .WithTags("Connections").RequireAuthorization(Policies.Editor)
             .WithName("ListConnectors").WithSummary("List connector types")
             .WithDescription("Editor. Connectors of active plugins with the JSON schema of their options (secret options carry \"x-secret\": true and \"writeOnly\": true).");
