@@ -39,8 +39,8 @@ dotnet build Ratatouille.sln -c Release -nologo -v q
 echo "==> testing"
 # Everything but the browser tests (test projects run side by side), then the browser tests on their own:
 # real Chromium against a real server is timing-sensitive when it shares two cores with the other suites.
-dotnet test Ratatouille.sln -c Release --no-build -nologo -v q --filter "FullyQualifiedName!~Ratatouille.Browser.Tests" -- xunit.parallelizeTestCollections=true
-dotnet test tests/Ratatouille.Browser.Tests -c Release --no-build -nologo -v q
+dotnet test Ratatouille.sln -c Release --no-build -nologo -v q --logger "console;verbosity=minimal" --filter "FullyQualifiedName!~Ratatouille.Browser.Tests" -- xunit.parallelizeTestCollections=true
+dotnet test tests/Ratatouille.Browser.Tests -c Release --no-build -nologo -v q --logger "console;verbosity=minimal"
 
 # The community-style sample connector (samples/) references only the SDK packages, as an outside author's
 # plugin would: pack them, then restore the sample from that folder into a private packages folder, so a

@@ -74,7 +74,7 @@ public sealed class CatalogAndWorkbenchTests(BrowserFixture fixture, ITestOutput
         await Expect(page.Locator("#preview-range")).ToHaveTextAsync("Rows 1–2 of 2");
 
         // "Create only" into an existing dataset is refused by the catalog.
-        await page.Locator("#upload-file").SetInputFilesAsync(new FilePayload
+        await ui.ChooseUploadFileAsync(new FilePayload
         {
             Name = "more.csv",
             MimeType = "text/csv",

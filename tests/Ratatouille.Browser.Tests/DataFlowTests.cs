@@ -30,7 +30,7 @@ public sealed class DataFlowTests(BrowserFixture fixture, ITestOutputHelper outp
         await page.Locator("#home-empty fluent-anchor-button, #home-empty a").First.ClickAsync();
         await Expect(page).ToHaveURLAsync(new Uri(ui.BaseAddress, "/catalog/upload").ToString());
         await page.WaitForSelectorAsync("#blazor-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
-        await page.Locator("#upload-file").SetInputFilesAsync(new FilePayload
+        await ui.ChooseUploadFileAsync(new FilePayload
         {
             Name = "People List.csv",
             MimeType = "text/csv",
@@ -117,7 +117,7 @@ public sealed class DataFlowTests(BrowserFixture fixture, ITestOutputHelper outp
         await using var ui = await UiSession.StartAsync(fixture, output);
         var page = ui.Page;
         await ui.GoToAsync("/catalog");
-        await page.Locator("#upload-file").SetInputFilesAsync(new FilePayload
+        await ui.ChooseUploadFileAsync(new FilePayload
         {
             Name = "notes.xyz",
             MimeType = "application/octet-stream",

@@ -94,6 +94,16 @@ public sealed class UiSession : IAsyncDisposable
         await Page.WaitForSelectorAsync("#blazor-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
     }
 
+    /// <summary>
+    /// Chooses <paramref name="file"/> in the upload panel and waits until the circuit has taken it
+    /// (the Upload button stays disabled until then, and a click on it before that is lost).
+    /// </summary>
+    public async Task ChooseUploadFileAsync(FilePayload file)
+    {
+        await Page.Locator("#upload-file").SetInputFilesAsync(file);
+        await Assertions.Expect(Page.Locator("#upload-file-info")).ToContainTextAsync(file.Name);
+    }
+
     public string Url(string path) => new Uri(BaseAddress, path).ToString();
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
