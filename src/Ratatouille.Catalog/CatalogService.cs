@@ -77,6 +77,33 @@ public sealed class CatalogService(
         return (ToInfo(snapshot), files.Select(f => new DataFileInfo(f.Key, f.RowCount, f.Bytes)).ToList());
     }
 
+    /// <summary>
+    /// The snapshots whose rows make up the dataset's current contents, newest first: from the current
+    /// snapshot, an append leads to its parent, a rollback to the snapshot it restored, and a create or
+    /// replace ends the chain (nothing before it is in the data). Expired snapshots are included (their
+    /// metadata is kept); empty when the dataset has no snapshot yet.
+    /// </summary>
+    public async Task<IReadOnlyList<SnapshotInfo>> GetContentLineageAsync(DatasetName name, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var dataset = await FindAsync(db, name, cancellationToken);
+        var snapshots = await db.Snapshots.AsNoTracking().Where(s => s.DatasetId == dataset.Id).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var lineage = new List<SnapshotInfo>();
+        var seen = new HashSet<long>();
+        for (var id = dataset.CurrentSnapshotId; id is { } current && seen.Add(current) && snapshots.TryGetValue(current, out var row);)
+        {
+            lineage.Add(ToInfo(row));
+            id = row.Operation switch
+            {
+                "append" => row.ParentId,
+                "rollback" => row.RestoredFromId,
+                _ => null,
+            };
+        }
+
+        return lineage;
+    }
+
     /// <summary>Every dataset's current snapshot with its files, in one read (the query engine's view of the catalog).</summary>
     public async Task<IReadOnlyList<(DatasetName Name, SnapshotInfo Snapshot, IReadOnlyList<DataFileInfo> Files)>> GetCurrentStateAsync(CancellationToken cancellationToken)
     {
@@ -140,6 +167,7 @@ public sealed class CatalogService(
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
                 Operation = "rollback",
                 Origin = $"rollback to snapshot {snapshotId}",
+                RestoredFromId = snapshotId,
                 SchemaJson = target.SchemaJson,
                 RowCount = target.RowCount,
                 Bytes = target.Bytes,

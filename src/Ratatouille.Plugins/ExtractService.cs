@@ -174,13 +174,24 @@ public sealed class ExtractService(
         return runs.Select(r => ToRun(r, row.Name, running.Get<Progress>(r.Id))).ToList();
     }
 
-    /// <summary>The state an incremental extract of the stream into the dataset resumes from.</summary>
+    /// <summary>
+    /// The state an incremental extract of the stream into the dataset resumes from: the position that
+    /// goes with the rows the dataset holds now (see <see cref="LoadStateAsync"/>).
+    /// </summary>
     public async Task<JsonNode?> GetStateAsync(string connection, string stream, string dataset, CancellationToken cancellationToken)
     {
         var row = await connections.FindAsync(connection, cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var state = await db.StreamStates.AsNoTracking().SingleOrDefaultAsync(s => s.ConnectionId == row.Id && s.Stream == stream && s.Dataset == dataset, cancellationToken);
-        return state is null ? null : JsonNode.Parse(state.StateJson);
+        DatasetName name;
+        try
+        {
+            name = DatasetName.Parse(dataset);
+        }
+        catch (CatalogException ex)
+        {
+            throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message);
+        }
+
+        return await LoadStateAsync(row.Id, stream, name, cancellationToken);
     }
 
     /// <summary>Marks runs left "running" by a stopped process as failed (at start).</summary>
@@ -224,7 +235,7 @@ public sealed class ExtractService(
                 // written with replace: the connector then saves its position, and the next incremental run
                 // continues after the rows this one loaded instead of loading them all again.
                 var readMode = mode == SyncMode.Full && descriptor.SupportedModes.Contains(SyncMode.Incremental) ? SyncMode.Incremental : mode;
-                var state = mode == SyncMode.Incremental ? await LoadStateAsync(row, dataset, token) : null;
+                var state = mode == SyncMode.Incremental ? await LoadStateAsync(row.ConnectionId, row.Stream, dataset, token) : null;
                 var request = new ReadRequest(row.Stream, readMode, state, cursorField ?? descriptor.DefaultCursorField);
                 var batches = Count(session.Connector.ReadAsync(session.Options, request, session.Context, token), progress);
                 (SnapshotInfo Snapshot, long Rows) written;
@@ -328,11 +339,20 @@ public sealed class ExtractService(
         }
     }
 
-    private async Task<JsonNode?> LoadStateAsync(ExtractRunRow run, DatasetName dataset, CancellationToken cancellationToken)
+    /// <summary>
+    /// The position an incremental run resumes from: the one committed with the newest of the snapshots
+    /// whose rows make up the dataset now (<see cref="Ratatouille.Catalog.CatalogService.GetContentLineageAsync"/>).
+    /// Usually that is the stream's stored state. After a rollback it is the position committed with the
+    /// snapshot the rollback restored, so the rows the rollback removed are read again instead of skipped;
+    /// after the dataset was deleted, or replaced by something other than this stream, no position applies
+    /// and the stream is read from the start.
+    /// </summary>
+    private async Task<JsonNode?> LoadStateAsync(long connectionId, string stream, DatasetName dataset, CancellationToken cancellationToken)
     {
+        IReadOnlyList<SnapshotInfo> lineage;
         try
         {
-            await catalog.GetDatasetAsync(dataset, cancellationToken);
+            lineage = await catalog.GetContentLineageAsync(dataset, cancellationToken);
         }
         catch (CatalogException ex) when (ex.Error == CatalogError.NotFound)
         {
@@ -340,23 +360,20 @@ public sealed class ExtractService(
             return null;
         }
 
+        var key = dataset.ToString();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var state = await db.StreamStates
-            .SingleOrDefaultAsync(s => s.ConnectionId == run.ConnectionId && s.Stream == run.Stream && s.Dataset == run.Dataset, cancellationToken);
-        if (state is null)
-        {
-            return null;
-        }
-
-        if (state.PendingRunId is { } pendingRun)
+        var state = await db.StreamStates.SingleOrDefaultAsync(s => s.ConnectionId == connectionId && s.Stream == stream && s.Dataset == key, cancellationToken);
+        if (state?.PendingRunId is { } pendingRun)
         {
             // A run stopped between its snapshot commit and storing its state: adopt the state if the
-            // snapshot landed, drop it if not.
+            // snapshot landed (and record it with the run), drop it if not.
             var committed = await CommittedSnapshotAsync(dataset, pendingRun, cancellationToken);
             if (committed is { } snapshotId && state.PendingStateJson is { } pending)
             {
                 state.StateJson = pending;
                 state.SnapshotId = snapshotId;
+                await db.ExtractRuns.Where(r => r.Id == pendingRun)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.SnapshotId, snapshotId).SetProperty(r => r.StateJson, pending), cancellationToken);
             }
 
             state.PendingRunId = null;
@@ -365,7 +382,42 @@ public sealed class ExtractService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return JsonNode.Parse(state.StateJson);
+        if (lineage.Count == 0)
+        {
+            return null;
+        }
+
+        if (state is not null && state.SnapshotId == lineage[0].Id)
+        {
+            return JsonNode.Parse(state.StateJson); // the common case: nothing happened to the dataset since the last run
+        }
+
+        var ids = lineage.Select(s => s.Id).ToList();
+        var positions = await db.ExtractRuns.AsNoTracking()
+            .Where(r => r.ConnectionId == connectionId && r.Stream == stream && r.Dataset == key && r.StateJson != null && r.SnapshotId != null && ids.Contains(r.SnapshotId.Value))
+            .Select(r => new { r.Id, SnapshotId = r.SnapshotId!.Value, r.StateJson, r.StartedAt })
+            .ToListAsync(cancellationToken);
+        foreach (var snapshot in lineage)
+        {
+            if (state is not null && state.SnapshotId == snapshot.Id)
+            {
+                return JsonNode.Parse(state.StateJson);
+            }
+
+            if (positions.Where(p => p.SnapshotId == snapshot.Id).MaxBy(p => p.StartedAt) is { } run)
+            {
+                logger.LogInformation("{Dataset} no longer holds the rows behind the stored position of {Stream}; resuming from the position of run {Run} (snapshot {Snapshot})",
+                    key, stream, run.Id, snapshot.Id);
+                return JsonNode.Parse(run.StateJson!);
+            }
+        }
+
+        if (state is not null)
+        {
+            logger.LogInformation("{Dataset} holds none of the rows behind the stored position of {Stream} (rolled back or replaced); reading it from the start", key, stream);
+        }
+
+        return null;
     }
 
     /// <summary>The snapshot the run <paramref name="runId"/> committed to the dataset, if any.</summary>
@@ -430,6 +482,15 @@ public sealed class ExtractService(
         row.PendingRunId = null;
         row.PendingStateJson = null;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        // The run keeps the position it committed too: a rollback to its snapshot resumes from there.
+        run.StateJson = row.StateJson;
+        var tracked = await db.ExtractRuns.FindAsync([run.Id], CancellationToken.None);
+        if (tracked is not null)
+        {
+            tracked.StateJson = row.StateJson;
+            tracked.SnapshotId = snapshotId;
+        }
+
         await db.SaveChangesAsync(CancellationToken.None);
     }
 

@@ -62,6 +62,33 @@ public sealed class CatalogServiceTests
     }
 
     [Fact]
+    public async Task GetContentLineageAsync_FollowsAppendsAndRollbacks_AndStopsAtAReplace()
+    {
+        await using var h = await CatalogHarness.StartAsync();
+        async Task<SnapshotInfo> Commit(WriteMode mode, long rows) =>
+            await h.Catalog.CommitAsync(new CommitRequest(Orders, mode, [await h.PutFileAsync("bronze.orders", rows)], Schema, "t"), TestTimeout.Token);
+        var missing = await Assert.ThrowsAsync<CatalogException>(() => h.Catalog.GetContentLineageAsync(Orders, TestTimeout.Token));
+        Assert.Equal(CatalogError.NotFound, missing.Error);
+
+        var s1 = await Commit(WriteMode.Append, 1);
+        var s2 = await Commit(WriteMode.Append, 2);
+        var s3 = await Commit(WriteMode.Append, 3);
+        var r = await h.Catalog.RollbackAsync(Orders, s2.Id, TestTimeout.Token);
+        var s5 = await Commit(WriteMode.Append, 5);
+        Assert.Equal([s5.Id, r.Id, s2.Id, s1.Id], (await h.Catalog.GetContentLineageAsync(Orders, TestTimeout.Token)).Select(s => s.Id).ToArray());
+        Assert.DoesNotContain(s3.Id, (await h.Catalog.GetContentLineageAsync(Orders, TestTimeout.Token)).Select(s => s.Id));
+
+        var s6 = await Commit(WriteMode.Replace, 6);
+        var s7 = await Commit(WriteMode.Append, 7);
+        Assert.Equal([s7.Id, s6.Id], (await h.Catalog.GetContentLineageAsync(Orders, TestTimeout.Token)).Select(s => s.Id).ToArray());
+
+        // Expired snapshots keep their metadata, so vacuum never cuts the chain.
+        await h.Catalog.RollbackAsync(Orders, s5.Id, TestTimeout.Token);
+        await h.Catalog.VacuumAsync(TimeSpan.Zero, TimeSpan.FromDays(1), TestTimeout.Token);
+        Assert.Equal(5, (await h.Catalog.GetContentLineageAsync(Orders, TestTimeout.Token)).Count);
+    }
+
+    [Fact]
     public async Task RollbackAsync_UnknownSnapshot_IsNotFound()
     {
         await using var h = await CatalogHarness.StartAsync();

@@ -139,6 +139,41 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task A_rollback_takes_the_position_back_with_the_rows_so_nothing_is_skipped_or_loaded_twice()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        var name = Ratatouille.Catalog.Model.DatasetName.Parse("bronze.nums");
+        await kernel.Connections.CreateAsync(Request("nums", new JsonObject { ["count"] = 10 }), PluginKernel.Editor, TestTimeout.Token);
+        var first = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["count"] = 15 }), PluginKernel.Editor, TestTimeout.Token);
+        await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["count"] = 18 }), PluginKernel.Editor, TestTimeout.Token);
+        var third = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(18, await CountAsync(kernel, "bronze.nums"));
+
+        // Back to the first run's snapshot: the position goes back to where those rows end.
+        await kernel.Catalog.RollbackAsync(name, first.SnapshotId!.Value, TestTimeout.Token);
+        Assert.Equal(10, await CountAsync(kernel, "bronze.nums"));
+        Assert.Equal(10, (await kernel.Extracts.GetStateAsync("nums", "numbers", "bronze.nums", TestTimeout.Token))!["last"]!.GetValue<long>());
+        var again = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(8, again.Rows);
+        Assert.Equal(18, await CountAsync(kernel, "bronze.nums"));
+        Assert.Equal(18, await CountAsync(kernel, "(SELECT DISTINCT id FROM bronze.nums)"));
+
+        // Forward again to the third run's snapshot (a rollback too): its position comes with it.
+        await kernel.Catalog.RollbackAsync(name, third.SnapshotId!.Value, TestTimeout.Token);
+        Assert.Equal(18, (await kernel.Extracts.GetStateAsync("nums", "numbers", "bronze.nums", TestTimeout.Token))!["last"]!.GetValue<long>());
+        Assert.Equal(0, (await ExtractAsync(kernel, "nums", "bronze.nums", "incremental")).Rows);
+        Assert.Equal(18, await CountAsync(kernel, "(SELECT DISTINCT id FROM bronze.nums)"));
+
+        // The lineage the position follows: the current contents lead back through the rollback to the runs' snapshots.
+        var lineage = await kernel.Catalog.GetContentLineageAsync(name, TestTimeout.Token);
+        Assert.Equal("rollback", lineage[0].Operation);
+        Assert.Equal(third.SnapshotId, lineage[1].Id);
+        Assert.Equal(first.SnapshotId, lineage[^1].Id);
+    }
+
+    [Fact]
     public async Task A_state_written_before_a_commit_is_adopted_only_if_the_snapshot_landed()
     {
         // What a process death between the snapshot commit and storing the state leaves behind: a pending

@@ -14,6 +14,9 @@ public sealed class SnapshotRow
 
     public string Origin { get; set; } = string.Empty;
 
+    /// <summary>For a rollback, the snapshot whose contents it restored.</summary>
+    public long? RestoredFromId { get; set; }
+
     public string SchemaJson { get; set; } = "[]";
 
     public long RowCount { get; set; }

@@ -151,6 +151,12 @@ public sealed class ExtractRunRow
 
     public long? SnapshotId { get; set; }
 
+    /// <summary>
+    /// The stream position committed with this run's snapshot: where a later incremental run resumes when
+    /// the dataset's contents lead back to that snapshot (after a rollback, say).
+    /// </summary>
+    public string? StateJson { get; set; }
+
     public string? Error { get; set; }
 
     public DateTime StartedAt { get; set; }

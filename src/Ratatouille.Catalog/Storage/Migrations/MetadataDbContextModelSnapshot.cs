@@ -120,6 +120,9 @@ namespace Ratatouille.Catalog.Storage.Migrations
                     b.Property<long?>("ParentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RestoredFromId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("RowCount")
                         .HasColumnType("INTEGER");
 
