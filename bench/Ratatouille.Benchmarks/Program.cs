@@ -11,14 +11,10 @@ using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Ratatouille.Catalog;
 using Ratatouille.Catalog.Model;
 using Ratatouille.Query;
-using Ratatouille.Storage;
 using Ratatouille.Testing;
 
 // Ratatouille against raw DuckDB.NET on the same data in the same run. Usage:
@@ -311,20 +307,8 @@ internal sealed class BenchKernel : IAsyncDisposable
 
     public static async Task<BenchKernel> StartAsync(string root)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection([]).Build());
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(TimeProvider.System);
-        var dataDirectory = new DataDirectory(root);
-        services.AddSingleton(dataDirectory);
-        var store = new LocalObjectStore(root);
-        services.AddSingleton<IObjectStore>(store);
-        services.AddSingleton(new LocalFiles(store, dataDirectory.CacheFolder, 1 << 30, NullLogger<LocalFiles>.Instance));
-        services.AddCatalog(dataDirectory.MetadataDatabase);
-        services.AddQueryEngine();
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<MetadataStore>().EnableWriteAheadLogAsync(CancellationToken.None);
-        await provider.GetRequiredService<MetadataStore>().MigrateAsync(CancellationToken.None);
+        var provider = new ServiceCollection().AddLocalKernel(root).BuildServiceProvider();
+        await provider.InitializeLocalKernelAsync(CancellationToken.None);
         return new BenchKernel(provider);
     }
 

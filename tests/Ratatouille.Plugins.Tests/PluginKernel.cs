@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Ratatouille.Catalog;
 using Ratatouille.Query;
 using Ratatouille.Security;
@@ -63,26 +60,15 @@ public sealed class PluginKernel : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(TimeProvider.System);
+        var services = new ServiceCollection().AddLocalKernel(root, configuration);
         var lifetime = new TestLifetime();
         services.AddSingleton<IHostApplicationLifetime>(lifetime);
-        var dataDirectory = new DataDirectory(root);
-        services.AddSingleton(dataDirectory);
-        var store = new LocalObjectStore(root);
-        services.AddSingleton<IObjectStore>(store);
-        services.AddSingleton(new LocalFiles(store, dataDirectory.CacheFolder, 1 << 30, NullLogger<LocalFiles>.Instance));
-        services.AddCatalog(dataDirectory.MetadataDatabase);
-        services.AddQueryEngine();
-        services.AddRatatouilleSecurity(dataDirectory.MetadataDatabase, Path.Combine(root, "keys"));
-        services.AddRatatouillePlugins(dataDirectory.MetadataDatabase);
+        var metadata = new DataDirectory(root).MetadataDatabase;
+        services.AddRatatouilleSecurity(metadata, Path.Combine(root, "keys"));
+        services.AddRatatouillePlugins(metadata);
         var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<MetadataStore>().EnableWriteAheadLogAsync(TestTimeout.Token);
-        await provider.GetRequiredService<MetadataStore>().MigrateAsync(TestTimeout.Token);
+        await provider.InitializeLocalKernelAsync(TestTimeout.Token);
         await provider.GetRequiredService<SecurityStore>().MigrateAsync(TestTimeout.Token);
-        await provider.GetRequiredService<QueryEngine>().InitializeAsync(TestTimeout.Token);
         await provider.StartPluginsAsync(TestTimeout.Token);
         await provider.GetRequiredService<PluginHost>().WaitReadyAsync(TestTimeout.Token);
         return new PluginKernel(provider, lifetime, root);

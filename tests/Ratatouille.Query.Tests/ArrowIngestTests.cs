@@ -5,13 +5,9 @@ using System.Text.Json;
 using Apache.Arrow;
 using Apache.Arrow.Arrays;
 using Apache.Arrow.Types;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Ratatouille.Catalog;
 using Ratatouille.Catalog.Model;
-using Ratatouille.Storage;
 using Ratatouille.Testing;
 
 namespace Ratatouille.Query.Tests;
@@ -35,21 +31,8 @@ public sealed class ArrowIngestTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _root = RepositoryPaths.NewTempFolder("arrow");
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection([]).Build());
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(TimeProvider.System);
-        var dataDirectory = new DataDirectory(_root);
-        services.AddSingleton(dataDirectory);
-        var store = new LocalObjectStore(_root);
-        services.AddSingleton<IObjectStore>(store);
-        services.AddSingleton(new LocalFiles(store, dataDirectory.CacheFolder, 1 << 30, NullLogger<LocalFiles>.Instance));
-        services.AddCatalog(dataDirectory.MetadataDatabase);
-        services.AddQueryEngine();
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<MetadataStore>().EnableWriteAheadLogAsync(TestTimeout.Token);
-        await _services.GetRequiredService<MetadataStore>().MigrateAsync(TestTimeout.Token);
-        await Engine.InitializeAsync(TestTimeout.Token);
+        _services = new ServiceCollection().AddLocalKernel(_root).BuildServiceProvider();
+        await _services.InitializeLocalKernelAsync(TestTimeout.Token);
     }
 
     public async Task DisposeAsync()

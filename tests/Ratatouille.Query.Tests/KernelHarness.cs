@@ -1,12 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Ratatouille.Catalog;
 using Ratatouille.Catalog.Model;
-using Ratatouille.Storage;
 using Ratatouille.Testing;
 
 namespace Ratatouille.Query.Tests;
@@ -27,21 +23,8 @@ public sealed class KernelHarness : IAsyncDisposable
     public static async Task<KernelHarness> StartAsync(Dictionary<string, string?>? settings = null)
     {
         var root = RepositoryPaths.NewTempFolder("kernel");
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build());
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(TimeProvider.System);
-        var dataDirectory = new DataDirectory(root);
-        services.AddSingleton(dataDirectory);
-        var store = new LocalObjectStore(root);
-        services.AddSingleton<IObjectStore>(store);
-        services.AddSingleton(new LocalFiles(store, dataDirectory.CacheFolder, 1 << 30, NullLogger<LocalFiles>.Instance));
-        services.AddCatalog(dataDirectory.MetadataDatabase);
-        services.AddQueryEngine();
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<MetadataStore>().EnableWriteAheadLogAsync(TestTimeout.Token);
-        await provider.GetRequiredService<MetadataStore>().MigrateAsync(TestTimeout.Token);
-        await provider.GetRequiredService<QueryEngine>().InitializeAsync(TestTimeout.Token);
+        var provider = new ServiceCollection().AddLocalKernel(root, settings).BuildServiceProvider();
+        await provider.InitializeLocalKernelAsync(TestTimeout.Token);
         return new KernelHarness(provider);
     }
 
