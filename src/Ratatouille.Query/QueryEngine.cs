@@ -402,10 +402,13 @@ public sealed class QueryEngine : IDisposable
     {
         var limit = Math.Clamp(request.Limit ?? _options.DefaultRowLimit, 0, _options.MaxRowLimit);
         // DuckDB renders each row as one JSON array (its number writer keeps DECIMAL, HUGEINT and BIGINT
-        // exact); NaN and infinities, which JSON cannot hold, become strings.
+        // exact); NaN and infinities, which JSON cannot hold, become strings. Inside lists, structs and maps
+        // DuckDB writes them as bare NaN/Infinity tokens: such a value is sent as its text instead.
         var expressions = columns.Select((c, i) => IsFloating(c.Type)
             ? $"CASE WHEN isfinite(c{i}) OR c{i} IS NULL THEN to_json(c{i}) ELSE to_json(CAST(c{i} AS VARCHAR)) END"
-            : $"c{i}");
+            : HoldsFloating(c.Type)
+                ? $"CASE WHEN regexp_matches(CAST(to_json(c{i}) AS VARCHAR), '[\\[,:]-?(NaN|Infinity)[,\\]}}]') THEN to_json(CAST(c{i} AS VARCHAR)) ELSE to_json(c{i}) END"
+                : $"c{i}");
         var rowSql = columns.Count == 0 ? "'[]'" : $"CAST(json_array({string.Join(", ", expressions)}) AS VARCHAR)";
         var wrapped = offset.Wrap($"SELECT {rowSql} FROM (\n", sql, $"\n) AS q({Aliases(columns.Count)}) LIMIT {(long)limit + 1} OFFSET {request.Offset}");
 
@@ -524,6 +527,11 @@ public sealed class QueryEngine : IDisposable
     private static string Aliases(int count) => count == 0 ? string.Empty : string.Join(", ", Enumerable.Range(0, count).Select(i => $"c{i}"));
 
     private static bool IsFloating(string type) => type is "DOUBLE" or "FLOAT" or "REAL";
+
+    /// <summary>A list, array, struct, map or union type with floating-point values somewhere inside.</summary>
+    private static bool HoldsFloating(string type) =>
+        (type.Contains('[') || type.StartsWith("STRUCT", StringComparison.Ordinal) || type.StartsWith("MAP", StringComparison.Ordinal) || type.StartsWith("UNION", StringComparison.Ordinal))
+        && (type.Contains("DOUBLE", StringComparison.Ordinal) || type.Contains("FLOAT", StringComparison.Ordinal) || type.Contains("REAL", StringComparison.Ordinal));
 
 
 

@@ -45,6 +45,20 @@ public sealed class TypeFidelityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Json_StaysValid_WhenNestedValuesHoldNaNOrInfinity()
+    {
+        using var doc = await _kernel.QueryJsonAsync(
+            "SELECT ['nan'::DOUBLE, 1.5] AS l, {'x': 'inf'::FLOAT, 'y': 2} AS s, MAP {'k': '-inf'::DOUBLE} AS m, [[1.25::DOUBLE]] AS fine");
+        var row = doc.RootElement.GetProperty("rows")[0];
+
+        Assert.Contains("nan", row[0].ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("1.5", row[0].ToString());
+        Assert.Contains("inf", row[1].ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("inf", row[2].ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("[[1.25]]", row[3].GetRawText()); // finite nested values stay JSON values
+    }
+
+    [Fact]
     public async Task Csv_QuotesWhatNeedsQuoting_AndKeepsDecimalsExact()
     {
         var csv = await _kernel.QueryTextAsync("SELECT 'a,b' AS \"x,y\", 1.50::DECIMAL(10,2) AS p, NULL AS n, 'line1\nline2' AS m, '' AS e", OutputFormat.Csv);
