@@ -22,10 +22,15 @@ internal sealed class HttpApiClient : IDisposable
     private readonly ILogger _logger;
     private readonly HttpClient _client;
     private readonly Uri _origin;
+    private readonly int _maxRetries;
 
-    public HttpApiClient(HttpOptions options, IPluginContext context)
+    /// <param name="options">The connection's options.</param>
+    /// <param name="context">The platform context (logger, pooled HTTP handlers).</param>
+    /// <param name="maxRetries">Fewer retries than configured (a connection check answers a waiting user); the options' by default.</param>
+    public HttpApiClient(HttpOptions options, IPluginContext context, int? maxRetries = null)
     {
         _options = options;
+        _maxRetries = Math.Min(maxRetries ?? options.MaxRetries, options.MaxRetries);
         _logger = context.Logger;
         _origin = new Uri(options.BaseUrl, UriKind.Absolute);
         _client = context.CreateHttpClient();
@@ -63,7 +68,7 @@ internal sealed class HttpApiClient : IDisposable
             }
 
             var attempts = attempt == 0 ? "" : $" (gave up after {attempt + 1} attempts)";
-            if (!failure!.Retryable || attempt >= _options.MaxRetries)
+            if (!failure!.Retryable || attempt >= _maxRetries)
             {
                 throw new PluginException($"Stream '{stream}': {failure.Message}{(failure.Retryable ? attempts : "")}.{failure.Advice}");
             }
@@ -76,7 +81,7 @@ internal sealed class HttpApiClient : IDisposable
             }
 
             _logger.LogWarning("Stream {Stream}: {Failure}; retry {Retry} of {MaxRetries} in {Delay:0.###} s{RetryAfter}",
-                stream, failure.Message, attempt + 1, _options.MaxRetries, delay.TotalSeconds, failure.RetryAfter is null ? "" : " (Retry-After)");
+                stream, failure.Message, attempt + 1, _maxRetries, delay.TotalSeconds, failure.RetryAfter is null ? "" : " (Retry-After)");
 
             // Cancelling during the wait ends it at once.
             await Task.Delay(delay, cancellationToken);

@@ -21,7 +21,8 @@ public sealed class HttpConnector : Connector<HttpOptions>
         {
             HttpOptionsValidator.ThrowIfInvalid(options);
             var stream = options.Streams[0];
-            using var api = new HttpApiClient(options, context);
+            // One retry at most: the user is waiting for the answer, and extracts keep the configured retries.
+            using var api = new HttpApiClient(options, context, maxRetries: 1);
             var url = Paginator.FirstUrl(options, stream, cursor: null);
             using var page = await api.GetAsync(url, stream.Name, cancellationToken);
             var records = RecordSelector.Select(page.Body, stream.RecordSelector, stream.Name, out var found);

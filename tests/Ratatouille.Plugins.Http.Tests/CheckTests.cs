@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Ratatouille.Sdk;
 
 namespace Ratatouille.Plugins.Http.Tests;
 
@@ -45,6 +46,22 @@ public sealed class CheckTests
 
         Assert.False(result.Success);
         Assert.Contains("wants credentials", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_RetriesOnceAtMost_WhileReadsKeepTheConfiguredRetries()
+    {
+        await using var api = await TestApi.StartAsync(app => app.MapGet("/items", () => Results.StatusCode(503)));
+        var options = Fixture.Options(api, "/items", top: """ "maxRetries": 4 """);
+
+        var result = await _fixture.Connector.CheckAsync(options, _fixture.Context, CancellationToken.None);
+
+        Assert.False(result.Success);
+        Assert.Contains("gave up after 2 attempts", result.Message, StringComparison.Ordinal);
+        Assert.Equal(2, api.Requests.Count);
+
+        await Assert.ThrowsAsync<PluginException>(() => _fixture.ReadAsync(options));
+        Assert.Equal(2 + 5, api.Requests.Count);
     }
 
     [Fact]

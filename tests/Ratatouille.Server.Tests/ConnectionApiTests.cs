@@ -141,6 +141,15 @@ public sealed class ConnectionApiTests : IClassFixture<ConnectionApiTests.Fixtur
 
         var malformed = await client.PostAsync("/api/v1/connections", new StringContent("{ nope", System.Text.Encoding.UTF8, "application/json"), TestTimeout.Token);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("not valid JSON (line 1, position", await malformed.Content.ReadAsStringAsync(TestTimeout.Token));
+
+        // A body of the wrong shape says where.
+        var shape = await client.PostAsync("/api/v1/connections",
+            new StringContent("""{"name": "x", "connector": "numbers", "config": [1, 2]}""", System.Text.Encoding.UTF8, "application/json"), TestTimeout.Token);
+        Assert.Equal(HttpStatusCode.BadRequest, shape.StatusCode);
+        var shapeText = await shape.Content.ReadAsStringAsync(TestTimeout.Token);
+        Assert.Contains("at $.config", shapeText);
+        Assert.DoesNotContain("System.", shapeText);
 
         await Api.CreateConnectionAsync(new ConnectionRequestDto("target", "numbers", null, []), TestTimeout.Token);
         var silver = await client.PostAsJsonAsync("/api/v1/connections/target/extract", new { stream = "numbers", dataset = "silver.numbers" }, TestTimeout.Token);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Ratatouille.Catalog.Model;
@@ -64,10 +65,22 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         PluginOperationException pe => PluginProblem(pe),
         IngestException ie => Problem(ie.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, ie.TooLarge ? "File too large" : "File rejected", ie.Message),
         NotAcceptableException na => Problem(StatusCodes.Status406NotAcceptable, "Not acceptable", na.Message),
+        BadHttpRequestException { InnerException: JsonException je } be => Problem(be.StatusCode, "Bad request", DescribeBody(je)),
         BadHttpRequestException be => Problem(be.StatusCode, "Bad request", be.Message),
         OperationCanceledException when context.RequestAborted.IsCancellationRequested => Problem(499, "Client closed request", "The client went away; the work was cancelled."),
         _ => null,
     };
+
+    /// <summary>Where a JSON body stopped fitting the endpoint's request shape, without .NET type names.</summary>
+    private static string DescribeBody(JsonException error)
+    {
+        var where = error.LineNumber is { } line ? $" (line {line + 1}, position {error.BytePositionInLine + 1})" : "";
+        // Syntax errors come from the reader (an internal JsonReaderException inside); the rest are values of the wrong shape.
+        var syntax = error.InnerException?.GetType().Name == "JsonReaderException";
+        return !syntax && error.Path is { Length: > 0 } path
+            ? $"The request body does not fit this endpoint at {path}{where}: the value there has the wrong type or shape. See the endpoint's schema in Swagger."
+            : $"The request body is not valid JSON{where}.";
+    }
 
     private static ProblemDetails PluginProblem(PluginOperationException pe)
     {
