@@ -23,7 +23,7 @@ public sealed class PluginContextFactory(
     private readonly ILoggerFactory loggers = loggerFactory;
     private readonly IOptions<PluginOptions> options = pluginOptions;
 
-    /// <summary>The named HTTP client plugins get (configure proxies etc. on it).</summary>
+    /// <summary>The named HTTP client plugins get; its handler enforces the <see cref="NetworkPolicy"/>.</summary>
     public const string HttpClientName = "plugins";
 
     public IPluginContext Create(string pluginId, string operation) => new Context(this, pluginId, operation);

@@ -24,6 +24,9 @@ public sealed class PluginOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ReadIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Where the HTTP client plugins get may connect (<see cref="NetworkPolicy"/>).</summary>
+    public PluginNetworkOptions Network { get; set; } = new();
+
     /// <summary>Administrator settings handed to plugins: plugin id → key → value.</summary>
     public Dictionary<string, Dictionary<string, string>> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Ratatouille.Plugins.Storage;
 
 namespace Ratatouille.Plugins;
@@ -13,7 +14,10 @@ public static class PluginsServiceCollectionExtensions
         var connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 30 }.ToString();
         services.AddDbContextFactory<PluginsDbContext>(o => o.UseSqlite(connectionString, s => s.MigrationsHistoryTable(PluginsDbContext.HistoryTable)));
         services.AddOptions<PluginOptions>().BindConfiguration(PluginOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(PluginContextFactory.HttpClientName);
+        services.AddSingleton<IValidateOptions<PluginOptions>, NetworkRangesValidation>();
+        services.AddSingleton<NetworkPolicy>();
+        services.AddHttpClient(PluginContextFactory.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<NetworkPolicy>().CreateHandler());
         services.AddSingleton<PluginHost>();
         services.AddSingleton<FileSource>();
         services.AddSingleton<PluginContextFactory>();
@@ -45,6 +49,23 @@ public static class PluginsServiceCollectionExtensions
         else
         {
             host.StartInitialization(cancellationToken);
+        }
+    }
+}
+
+/// <summary>Refuses to start with a <c>Plugins:Network</c> range that is not CIDR, naming it.</summary>
+internal sealed class NetworkRangesValidation : IValidateOptions<PluginOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PluginOptions options)
+    {
+        try
+        {
+            _ = new NetworkPolicy(options.Network);
+            return ValidateOptionsResult.Success;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Failures);
         }
     }
 }
