@@ -182,6 +182,45 @@ public sealed class SecurityTests(BrowserFixture fixture, ITestOutputHelper outp
         Assert.Empty(ui.Errors);
     }
 
+    [Fact]
+    public async Task Admin_SeesEveryUsersKeys_AndRevokesOne()
+    {
+        var admin = await fixture.AdminClientAsync();
+        using (var created = await admin.PostAsJsonAsync("/api/v1/users", new { username = "kim", password = "editor-password-kim", role = "editor" }))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        string key;
+        using (var kim = await fixture.Server.CreateClientAsync("kim", "editor-password-kim"))
+        using (var minted = await kim.PostAsJsonAsync("/api/v1/api-keys", new { name = "kim laptop sync" }))
+        {
+            Assert.True(minted.IsSuccessStatusCode, await minted.Content.ReadAsStringAsync());
+            key = (await minted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("key").GetString()!;
+        }
+
+        await using var ui = await UiSession.StartAsync(fixture, output);
+        var page = ui.Page;
+        await page.Locator("#nav-admin-api-keys:visible").ClickAsync();
+        await Expect(page).ToHaveURLAsync(ui.Url("/admin/api-keys"));
+        await page.Locator("#keys-filter input").FillAsync("kim");
+        var row = page.Locator("#apikeys-table tbody tr", new PageLocatorOptions { HasText = "kim laptop sync" });
+        await Expect(row).ToContainTextAsync("kim");
+        await Expect(row).ToContainTextAsync(key[..12]);
+        await Expect(row).ToContainTextAsync("active");
+        await row.Locator("fluent-button", new LocatorLocatorOptions { HasText = "Revoke" }).ClickAsync();
+        await Expect(page.Locator("fluent-dialog")).ToContainTextAsync("of kim");
+        await page.Locator("fluent-dialog fluent-button", new PageLocatorOptions { HasText = "Revoke" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("revoked");
+
+        // The key no longer opens the API.
+        using var probe = new HttpClient { BaseAddress = fixture.Server.BaseAddress };
+        probe.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var refused = await probe.GetAsync("/api/v1/datasets");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Empty(ui.Errors);
+    }
+
     /// <summary>
     /// Typed text reaches the circuit a moment later, and only then does the button enable itself;
     /// Playwright does not see a fluent-button's disabled state, so wait for it here.
