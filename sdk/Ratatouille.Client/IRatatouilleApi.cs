@@ -186,6 +186,10 @@ public interface IRatatouilleApi
     [Get("/api/v1/connections/{name}/runs/{id}")]
     Task<ExtractRunDto> GetRunAsync(string name, string id, CancellationToken cancellationToken = default);
 
+    /// <summary>The log of an extract run: what the platform did and what the connector logged.</summary>
+    [Get("/api/v1/connections/{name}/runs/{id}/log")]
+    Task<RunLogDto> GetRunLogAsync(string name, string id, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a running extract.</summary>
     [Post("/api/v1/connections/{name}/runs/{id}/cancel")]
     Task CancelRunAsync(string name, string id, CancellationToken cancellationToken = default);

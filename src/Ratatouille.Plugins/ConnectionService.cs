@@ -183,7 +183,7 @@ public sealed partial class ConnectionService(
     /// Everything needed to call the connector for <paramref name="name"/>: a lease on the plugin, the bound
     /// options (secrets filled in) and a plugin context. Dispose it when the operation ends.
     /// </summary>
-    public async Task<ConnectorSession> OpenAsync(string name, string operation, CancellationToken cancellationToken)
+    public async Task<ConnectorSession> OpenAsync(string name, string operation, CancellationToken cancellationToken, RunLog? log = null)
     {
         await host.WaitReadyAsync(cancellationToken);
         var row = await FindAsync(name, cancellationToken);
@@ -204,6 +204,7 @@ public sealed partial class ConnectionService(
                 }
 
                 SetPath(config, path, JsonValue.Create(value));
+                log?.AddSecret(value);
             }
 
             object bound;
@@ -217,7 +218,7 @@ public sealed partial class ConnectionService(
                     $"The configuration of '{name}' no longer fits {lease.Component.Id} {lease.Component.PluginVersion}: {string.Join("; ", ex.Errors)}") { Errors = ex.Errors };
             }
 
-            return new ConnectorSession(row.Id, row.Name, lease, (IConnector)lease.Instance, bound, contexts.Create(lease.Plugin.Id, $"{operation} of {row.Name}"));
+            return new ConnectorSession(row.Id, row.Name, lease, (IConnector)lease.Instance, bound, contexts.Create(lease.Plugin.Id, $"{operation} of {row.Name}", log));
         }
         catch
         {

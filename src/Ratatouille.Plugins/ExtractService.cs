@@ -92,10 +92,11 @@ public sealed class ExtractService(
             throw new PluginOperationException(PluginErrorKind.Invalid, "Name the stream to extract (see GET /api/v1/connections/{name}/streams).");
         }
 
-        var session = await connections.OpenAsync(connection, "extract", cancellationToken);
+        var log = new RunLog(clock);
+        var session = await connections.OpenAsync(connection, "extract", cancellationToken, log);
         try
         {
-            var progress = new Progress(CancellationTokenSource.CreateLinkedTokenSource(runCancellation, lifetime.ApplicationStopping));
+            var progress = new Progress(CancellationTokenSource.CreateLinkedTokenSource(runCancellation, lifetime.ApplicationStopping), log);
             var row = new ExtractRunRow
             {
                 Id = Guid.NewGuid().ToString("N"),
@@ -126,6 +127,7 @@ public sealed class ExtractService(
                 throw;
             }
 
+            log.Info($"{actor.Name} started extracting '{row.Stream}' into {row.Dataset} ({row.Mode}, {session.Lease.Plugin.Id} {row.PluginVersion}).");
             await audit.WriteAsync(actor, "extract.start", $"{session.Name}/{request.Stream}", detail: $"{row.Mode} → {row.Dataset}", cancellationToken: CancellationToken.None);
             var completion = Task.Run(() => RunAsync(session, row, dataset, mode, request.CursorField, progress, actor), CancellationToken.None);
             return (ToRun(row, session.Name, progress), completion);
@@ -160,17 +162,33 @@ public sealed class ExtractService(
     {
         var row = await connections.FindAsync(connection, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.ExtractRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && r.ConnectionId == row.Id, cancellationToken)
+        var run = await WithoutLog(db.ExtractRuns.Where(r => r.Id == runId && r.ConnectionId == row.Id)).SingleOrDefaultAsync(cancellationToken)
             ?? throw new PluginOperationException(PluginErrorKind.NotFound, $"Run '{runId}' of '{connection}' does not exist.");
         return ToRun(run, row.Name, running.Get<Progress>(run.Id));
+    }
+
+    /// <summary>The log of a run: complete once it has finished, the lines so far while it runs.</summary>
+    public async Task<(IReadOnlyList<RunLogEntry> Entries, bool Running)> GetRunLogAsync(string connection, string runId, CancellationToken cancellationToken)
+    {
+        var row = await connections.FindAsync(connection, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.ExtractRuns.AsNoTracking().Where(r => r.Id == runId && r.ConnectionId == row.Id)
+            .Select(r => new { r.Status, r.LogJson }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new PluginOperationException(PluginErrorKind.NotFound, $"Run '{runId}' of '{connection}' does not exist.");
+        if (running.Get<Progress>(runId) is { } progress && run.Status == Running)
+        {
+            return (progress.Log.Entries(), true);
+        }
+
+        return (RunLog.FromJson(run.LogJson), false);
     }
 
     public async Task<IReadOnlyList<ExtractRun>> ListRunsAsync(string connection, int limit, CancellationToken cancellationToken)
     {
         var row = await connections.FindAsync(connection, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var runs = await db.ExtractRuns.AsNoTracking().Where(r => r.ConnectionId == row.Id)
-            .OrderByDescending(r => r.StartedAt).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
+        var runs = await WithoutLog(db.ExtractRuns.Where(r => r.ConnectionId == row.Id)
+            .OrderByDescending(r => r.StartedAt)).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
         return runs.Select(r => ToRun(r, row.Name, running.Get<Progress>(r.Id))).ToList();
     }
 
@@ -235,7 +253,10 @@ public sealed class ExtractService(
                 // written with replace: the connector then saves its position, and the next incremental run
                 // continues after the rows this one loaded instead of loading them all again.
                 var readMode = mode == SyncMode.Full && descriptor.SupportedModes.Contains(SyncMode.Incremental) ? SyncMode.Incremental : mode;
-                var state = mode == SyncMode.Incremental ? await LoadStateAsync(row.ConnectionId, row.Stream, dataset, token) : null;
+                var state = mode == SyncMode.Incremental ? await LoadStateAsync(row.ConnectionId, row.Stream, dataset, token, progress.Log) : null;
+                progress.Log.Info(mode == SyncMode.Full
+                    ? $"Reading '{row.Stream}' from the start ({descriptor.Schema.FieldsList.Count} columns); the result replaces {row.Dataset}."
+                    : state is null ? $"Reading '{row.Stream}' from the start: no position applies to what {row.Dataset} holds." : $"Resuming '{row.Stream}' from its position {Shorten(state.ToJsonString())}.");
                 var request = new ReadRequest(row.Stream, readMode, state, cursorField ?? descriptor.DefaultCursorField);
                 var batches = Count(session.Connector.ReadAsync(session.Options, request, session.Context, token), progress);
                 (SnapshotInfo Snapshot, long Rows) written;
@@ -273,6 +294,10 @@ public sealed class ExtractService(
                 {
                     throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message, ex);
                 }
+
+                progress.Log.Info(written.Rows == 0 && mode == SyncMode.Incremental
+                    ? $"Nothing new: {row.Dataset} stays at snapshot {written.Snapshot.Id}."
+                    : $"Committed {written.Rows:N0} rows to {row.Dataset} as snapshot {written.Snapshot.Id}.");
 
                 // The snapshot is committed (or there was nothing to add): only now does the stream's position move.
                 if (request.Checkpoint is { } checkpoint)
@@ -312,6 +337,12 @@ public sealed class ExtractService(
 
         row.Rows = row.Status == Succeeded ? row.Rows : Interlocked.Read(ref progress.Rows);
         row.FinishedAt = clock.GetUtcNow().UtcDateTime;
+        if (row.Status != Succeeded)
+        {
+            progress.Log.Add(row.Status == Failed ? LogLevel.Error : LogLevel.Warning, "platform", $"{(row.Status == Failed ? "Failed" : "Cancelled")} after {row.Rows:N0} rows: {row.Error}");
+        }
+
+        row.LogJson = progress.Log.ToJson();
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
@@ -347,7 +378,7 @@ public sealed class ExtractService(
     /// after the dataset was deleted, or replaced by something other than this stream, no position applies
     /// and the stream is read from the start.
     /// </summary>
-    private async Task<JsonNode?> LoadStateAsync(long connectionId, string stream, DatasetName dataset, CancellationToken cancellationToken)
+    private async Task<JsonNode?> LoadStateAsync(long connectionId, string stream, DatasetName dataset, CancellationToken cancellationToken, RunLog? log = null)
     {
         IReadOnlyList<SnapshotInfo> lineage;
         try
@@ -408,6 +439,7 @@ public sealed class ExtractService(
             {
                 logger.LogInformation("{Dataset} no longer holds the rows behind the stored position of {Stream}; resuming from the position of run {Run} (snapshot {Snapshot})",
                     key, stream, run.Id, snapshot.Id);
+                log?.Info($"{key} no longer holds the rows behind the stored position (rolled back?): using the position committed by run {run.Id} with snapshot {snapshot.Id}, whose rows it holds.");
                 return JsonNode.Parse(run.StateJson!);
             }
         }
@@ -415,6 +447,7 @@ public sealed class ExtractService(
         if (state is not null)
         {
             logger.LogInformation("{Dataset} holds none of the rows behind the stored position of {Stream} (rolled back or replaced); reading it from the start", key, stream);
+            log?.Info($"{key} holds none of the rows behind the stored position (rolled back, replaced or deleted): the stream is read from the start.");
         }
 
         return null;
@@ -426,6 +459,16 @@ public sealed class ExtractService(
         var marker = RunMarker(runId);
         return (await catalog.ListSnapshotsAsync(dataset, cancellationToken)).FirstOrDefault(s => s.Origin.EndsWith(marker, StringComparison.Ordinal))?.Id;
     }
+
+    /// <summary>Runs as lists and details show them: without their logs and positions, which can be large.</summary>
+    private static IQueryable<ExtractRunRow> WithoutLog(IQueryable<ExtractRunRow> runs) => runs.AsNoTracking().Select(r => new ExtractRunRow
+    {
+        Id = r.Id, ConnectionId = r.ConnectionId, Stream = r.Stream, Dataset = r.Dataset, Mode = r.Mode, Status = r.Status,
+        PluginVersion = r.PluginVersion, Rows = r.Rows, SnapshotId = r.SnapshotId, Error = r.Error,
+        StartedAt = r.StartedAt, FinishedAt = r.FinishedAt, StartedBy = r.StartedBy,
+    });
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : string.Concat(text.AsSpan(0, 300), "…");
 
     private static string Origin(string connection, ExtractRunRow run, string pluginId) =>
         $"extract {connection}/{run.Stream} ({run.Mode}, {pluginId} {run.PluginVersion}){RunMarker(run.Id)}";
@@ -506,10 +549,12 @@ public sealed class ExtractService(
         row.SnapshotId, row.Error, DateTime.SpecifyKind(row.StartedAt, DateTimeKind.Utc),
         row.FinishedAt is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null, row.StartedBy);
 
-    private sealed class Progress(CancellationTokenSource cancellation)
+    private sealed class Progress(CancellationTokenSource cancellation, RunLog log)
     {
         public long Rows;
 
         public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public RunLog Log { get; } = log;
     }
 }

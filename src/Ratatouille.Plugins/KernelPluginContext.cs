@@ -26,11 +26,12 @@ public sealed class PluginContextFactory(
     /// <summary>The named HTTP client plugins get; its handler enforces the <see cref="NetworkPolicy"/>.</summary>
     public const string HttpClientName = "plugins";
 
-    public IPluginContext Create(string pluginId, string operation) => new Context(this, pluginId, operation);
+    /// <summary>A context for one operation; with <paramref name="log"/>, what the plugin logs is also kept in that run log.</summary>
+    public IPluginContext Create(string pluginId, string operation, RunLog? log = null) => new Context(this, pluginId, operation, log);
 
-    private sealed class Context(PluginContextFactory factory, string pluginId, string operation) : IPluginContext, IQueryContext, IFileContext
+    private sealed class Context(PluginContextFactory factory, string pluginId, string operation, RunLog? log) : IPluginContext, IQueryContext, IFileContext
     {
-        private readonly ILogger _logger = factory.loggers.CreateLogger($"Plugin.{pluginId}");
+        private readonly ILogger _logger = log is null ? factory.loggers.CreateLogger($"Plugin.{pluginId}") : log.Capture(factory.loggers.CreateLogger($"Plugin.{pluginId}"));
 
         public string PluginId { get; } = pluginId;
 

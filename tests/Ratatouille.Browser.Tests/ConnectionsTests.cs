@@ -93,6 +93,13 @@ public sealed partial class ConnectionsTests(ConnectionsFixture fixture, ITestOu
         await Expect(page.Locator("#runs-table tr[data-testid='run-row']")).ToHaveCountAsync(1);
         await Expect(page.Locator("#runs-table tr[data-testid='run-row']").First).ToHaveAttributeAsync("data-status", "succeeded");
 
+        // The run's log says what happened.
+        await page.Locator("#runs-table tr[data-testid='run-row'] [id^='btn-log-']").First.ClickAsync();
+        await Expect(page.Locator("#run-log")).ToContainTextAsync("Committed 3 rows to bronze.people as snapshot");
+        await Expect(page.Locator("#run-log")).ToContainTextAsync("started extracting");
+        await page.Locator("#btn-log-close").ClickAsync();
+        await Expect(page.Locator("#run-log")).ToHaveCountAsync(0);
+
         // The link leads to the dataset in the catalog, with the file's rows.
         await page.Locator("#extract-dataset-link").ClickAsync();
         await Expect(page).ToHaveURLAsync(ui.Url("/catalog/bronze/people"));

@@ -139,6 +139,37 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task A_run_keeps_its_log_with_what_the_platform_did_and_what_the_plugin_said_secrets_masked()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        await kernel.Connections.CreateAsync(Request("nums", new JsonObject { ["count"] = 20, ["batchRows"] = 5, ["token"] = "open-sesame" }), PluginKernel.Editor, TestTimeout.Token);
+
+        var run = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        var (entries, running) = await kernel.Extracts.GetRunLogAsync("nums", run.Id, TestTimeout.Token);
+
+        Assert.False(running);
+        var text = string.Join("\n", entries.Select(e => $"{e.Level} {e.Source}: {e.Message}"));
+        Assert.Contains("information platform: tester started extracting 'numbers' into bronze.nums (incremental, fixture-numbers", text);
+        Assert.Contains("Reading 'numbers' from the start", text);
+        Assert.Contains($"information plugin: Reading numbers 1 to 20 with token {SecretStore.Mask}", text);
+        Assert.Contains($"Committed 20 rows to bronze.nums as snapshot {run.SnapshotId}", text);
+        Assert.DoesNotContain("open-sesame", text);
+
+        // A failed run says why in its log; the next run says where it resumes.
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["count"] = 40, ["batchRows"] = 5, ["failAfter"] = 7, ["token"] = SecretStore.Mask }), PluginKernel.Editor, TestTimeout.Token);
+        var failed = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        var failedLog = (await kernel.Extracts.GetRunLogAsync("nums", failed.Id, TestTimeout.Token)).Entries;
+        Assert.Contains(failedLog, e => e.Source == "platform" && e.Message.Contains("Resuming 'numbers' from its position {\"last\":20}"));
+        Assert.Contains(failedLog, e => e.Level == "error" && e.Message.Contains("the source went away after 7 rows"));
+
+        // Lists of runs stay light; the secret never reached the database, logs included.
+        Assert.Equal(2, (await kernel.Extracts.ListRunsAsync("nums", 10, TestTimeout.Token)).Count);
+        Assert.DoesNotContain("open-sesame", await DumpDatabaseAsync(kernel));
+        var missing = await Assert.ThrowsAsync<PluginOperationException>(() => kernel.Extracts.GetRunLogAsync("nums", "nope", TestTimeout.Token));
+        Assert.Equal(PluginErrorKind.NotFound, missing.Kind);
+    }
+
+    [Fact]
     public async Task A_rollback_takes_the_position_back_with_the_rows_so_nothing_is_skipped_or_loaded_twice()
     {
         await using var kernel = await PluginKernel.StartAsync(Fixtures);

@@ -65,6 +65,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
         ["POST api/v1/connections/{name}/extract"] = "editor",
         ["GET api/v1/connections/{name}/runs"] = "editor",
         ["GET api/v1/connections/{name}/runs/{id}"] = "editor",
+        ["GET api/v1/connections/{name}/runs/{id}/log"] = "editor",
         ["POST api/v1/connections/{name}/runs/{id}/cancel"] = "editor",
         ["POST account/login"] = Anonymous,
         ["POST account/logout"] = Anonymous,

@@ -75,6 +75,15 @@ public sealed class ConnectionApiTests : IClassFixture<ConnectionApiTests.Fixtur
 
         var runs = await Api.ListRunsAsync("sales", cancellationToken: TestTimeout.Token);
         Assert.Equal(3, runs.Count);
+
+        // Each run keeps its log: the last one resumed from the second one's position and found nothing new.
+        var log = await Api.GetRunLogAsync("sales", third.Id, TestTimeout.Token);
+        Assert.False(log.Running);
+        Assert.Equal(third.Id, log.RunId);
+        Assert.Contains(log.Entries, e => e.Source == "platform" && e.Message.StartsWith("Resuming 'sales' from its position", StringComparison.Ordinal));
+        Assert.Contains(log.Entries, e => e.Message == $"Nothing new: bronze.sales stays at snapshot {second.SnapshotId}.");
+        var missing = await Assert.ThrowsAnyAsync<ApiException>(() => Api.GetRunLogAsync("sales", "no-such-run", TestTimeout.Token));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]
@@ -189,6 +198,8 @@ public sealed class ConnectionApiTests : IClassFixture<ConnectionApiTests.Fixtur
         var run = await Api.ExtractAsync("broken", new ExtractRequestDto("items", "bronze.broken"), cancellationToken: TestTimeout.Token);
         Assert.Equal("failed", run.Status);
         Assert.Contains("broke on purpose", run.Error);
+        var log = await Api.GetRunLogAsync("broken", run.Id, TestTimeout.Token);
+        Assert.Contains(log.Entries, e => e.Level == "error" && e.Message.Contains("broke on purpose", StringComparison.Ordinal));
         using var client = _fixture.Factory.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready", TestTimeout.Token)).StatusCode);
     }

@@ -112,3 +112,13 @@ public sealed record ExtractRunDto(
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
     string StartedBy);
+
+/// <summary>One line of a run's log.</summary>
+/// <param name="Level">information, warning or error.</param>
+/// <param name="Source">platform (the extract) or plugin (the connector's own logging).</param>
+/// <param name="Message">The text; the connection's secret values are masked.</param>
+public sealed record RunLogEntryDto(DateTimeOffset Time, string Level, string Source, string Message);
+
+/// <summary>A run's log.</summary>
+/// <param name="Running">True while the run goes on: the lines so far; false once it has finished: the whole log.</param>
+public sealed record RunLogDto(string RunId, bool Running, IReadOnlyList<RunLogEntryDto> Entries);

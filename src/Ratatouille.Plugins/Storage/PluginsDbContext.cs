@@ -159,6 +159,9 @@ public sealed class ExtractRunRow
 
     public string? Error { get; set; }
 
+    /// <summary>The run's log (<see cref="RunLog"/>) as JSON, written when the run ends.</summary>
+    public string? LogJson { get; set; }
+
     public DateTime StartedAt { get; set; }
 
     public DateTime? FinishedAt { get; set; }

@@ -134,6 +134,16 @@ public static class PluginEndpoints
                 TypedResults.Ok(ToDto(await service.GetRunAsync(name, id, cancellationToken))))
             .WithName("GetRun").WithSummary("Get an extract run").WithDescription("Editor. Rows count up while it runs.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        connections.MapGet("/{name}/runs/{id}/log", async (string name, string id, ExtractService service, CancellationToken cancellationToken) =>
+            {
+                var (entries, running) = await service.GetRunLogAsync(name, id, cancellationToken);
+                return TypedResults.Ok(new RunLogDto(id, running,
+                    entries.Select(e => new RunLogEntryDto(DateTime.SpecifyKind(e.Time, DateTimeKind.Utc), e.Level, e.Source, e.Message)).ToList()));
+            })
+            .WithName("GetRunLog").WithSummary("Get an extract run's log")
+            .WithDescription("Editor. What the platform did (position, commit, failure) and what the connector logged at information level and above, oldest first; "
+                + "the connection's secret values are masked. While the run goes on: the lines so far (running=true). At most 1,000 lines are kept per run.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         connections.MapPost("/{name}/runs/{id}/cancel", async (string name, string id, ExtractService service, CancellationToken cancellationToken) =>
             {
                 var run = await service.GetRunAsync(name, id, cancellationToken);

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Apache.Arrow;
 using Humanizer;
+using Microsoft.Extensions.Logging;
 using Ratatouille.Sdk;
 
 namespace Fixture.Numbers;
@@ -77,6 +78,9 @@ public sealed class NumbersConnector : Connector<NumbersOptions>
         }
 
         var start = request.Mode == SyncMode.Incremental && request.State?["last"] is { } last ? last.GetValue<long>() + 1 : 1;
+
+        // Careless on purpose: the platform masks the connection's secrets in what plugins log.
+        Log.Reading(context.Logger, start, options.Count, options.Token ?? "none");
         var rows = new RowBatchBuilder(StreamSchema, Math.Min(options.BatchRows, request.PreferredBatchRows));
         var library = typeof(Humanizer.NumberToWordsExtension).Assembly.GetName().Version!.ToString();
         for (long n = start; n <= options.Count; n++)
@@ -103,4 +107,10 @@ public sealed class NumbersConnector : Connector<NumbersOptions>
 
         request.SaveState(new JsonObject { ["last"] = Math.Max(start - 1, options.Count) });
     }
+}
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Reading numbers {Start} to {Count} with token {Token}")]
+    public static partial void Reading(ILogger logger, long start, int count, string token);
 }
