@@ -181,13 +181,20 @@ public sealed class NetworkPolicy
 
     private sealed class CheckingHandler(NetworkPolicy policy) : DelegatingHandler
     {
+        // Hosts that passed recently: a paginated read sends hundreds of requests to one host, and the
+        // connection itself is checked again at connect time anyway.
+        private static readonly TimeSpan PassedFor = TimeSpan.FromSeconds(30);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _passed = new(StringComparer.OrdinalIgnoreCase);
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (request.RequestUri is { IsAbsoluteUri: true } uri)
+            if (request.RequestUri is { IsAbsoluteUri: true } uri
+                && !(_passed.TryGetValue(uri.IdnHost, out var until) && until > DateTime.UtcNow))
             {
                 try
                 {
                     await policy.ResolveAsync(uri.IdnHost, cancellationToken);
+                    _passed[uri.IdnHost] = DateTime.UtcNow + PassedFor;
                 }
                 catch (SocketException ex)
                 {

@@ -97,6 +97,7 @@ public sealed partial class ConnectionsTests(ConnectionsFixture fixture, ITestOu
         await page.Locator("#runs-table tr[data-testid='run-row'] [id^='btn-log-']").First.ClickAsync();
         await Expect(page.Locator("#run-log")).ToContainTextAsync("Committed 3 rows to bronze.people as snapshot");
         await Expect(page.Locator("#run-log")).ToContainTextAsync("started extracting");
+        await Expect(page.Locator("#extract-log")).ToContainTextAsync("Committed 3 rows");
         await page.Locator("#btn-log-close").ClickAsync();
         await Expect(page.Locator("#run-log")).ToHaveCountAsync(0);
 
