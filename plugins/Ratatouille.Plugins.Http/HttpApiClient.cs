@@ -134,6 +134,11 @@ internal sealed class HttpApiClient : IDisposable
             return (null, new Failure($"GET {shown} timed out after {_options.TimeoutSeconds} s", true, null,
                 " Raise timeoutSeconds if the API is slow, or check that it is reachable from the server."));
         }
+        catch (HttpRequestException ex) when (Refusal(ex) is { } refusal)
+        {
+            // The platform refused the destination (its network policy, e.g. after a redirect): retrying cannot help.
+            throw new PluginException($"GET {shown} was refused: {refusal.Message}", refusal);
+        }
         catch (HttpRequestException ex)
         {
             return (null, new Failure($"GET {shown} failed: {ex.Message}", true, null, " Check the base URL and that the server can reach the API."));
@@ -246,4 +251,17 @@ internal sealed class HttpApiClient : IDisposable
     }
 
     private sealed record Failure(string Message, bool Retryable, TimeSpan? RetryAfter, string? Advice = null);
+
+    private static PluginException? Refusal(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is PluginException refusal)
+            {
+                return refusal;
+            }
+        }
+
+        return null;
+    }
 }

@@ -78,25 +78,27 @@ public sealed class CatalogService(
     }
 
     /// <summary>
-    /// The snapshots whose rows make up the dataset's current contents, newest first: from the current
-    /// snapshot, an append leads to its parent, a rollback to the snapshot it restored, and a create or
-    /// replace ends the chain (nothing before it is in the data). Expired snapshots are included (their
-    /// metadata is kept); empty when the dataset has no snapshot yet.
+    /// The ids of the snapshots whose rows make up the dataset's current contents, newest first: from the
+    /// current snapshot, an append leads to its parent, a rollback to the snapshot it restored, and a
+    /// create or replace ends the chain (nothing before it is in the data). Expired snapshots are included
+    /// (their metadata is kept); empty when the dataset has no snapshot yet.
     /// </summary>
-    public async Task<IReadOnlyList<SnapshotInfo>> GetContentLineageAsync(DatasetName name, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> GetContentLineageAsync(DatasetName name, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var dataset = await FindAsync(db, name, cancellationToken);
-        var snapshots = await db.Snapshots.AsNoTracking().Where(s => s.DatasetId == dataset.Id).ToDictionaryAsync(s => s.Id, cancellationToken);
-        var lineage = new List<SnapshotInfo>();
-        var seen = new HashSet<long>();
-        for (var id = dataset.CurrentSnapshotId; id is { } current && seen.Add(current) && snapshots.TryGetValue(current, out var row);)
+        // Only the links: a dataset written every few minutes has many snapshots, and their schemas are not needed here.
+        var links = await db.Snapshots.AsNoTracking().Where(s => s.DatasetId == dataset.Id)
+            .Select(s => new { s.Id, s.ParentId, s.Operation, s.RestoredFromId })
+            .ToDictionaryAsync(s => s.Id, cancellationToken);
+        var lineage = new List<long>();
+        for (var id = dataset.CurrentSnapshotId; id is { } current && !lineage.Contains(current) && links.TryGetValue(current, out var link);)
         {
-            lineage.Add(ToInfo(row));
-            id = row.Operation switch
+            lineage.Add(current);
+            id = link.Operation switch
             {
-                "append" => row.ParentId,
-                "rollback" => row.RestoredFromId,
+                "append" => link.ParentId,
+                "rollback" => link.RestoredFromId,
                 _ => null,
             };
         }

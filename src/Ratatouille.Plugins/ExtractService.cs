@@ -171,16 +171,18 @@ public sealed class ExtractService(
     public async Task<(IReadOnlyList<RunLogEntry> Entries, bool Running)> GetRunLogAsync(string connection, string runId, CancellationToken cancellationToken)
     {
         var row = await connections.FindAsync(connection, cancellationToken);
+        // In memory first: a run that finishes between the two reads is then found stored, never lost in between.
+        var live = running.Get<Progress>(runId);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.ExtractRuns.AsNoTracking().Where(r => r.Id == runId && r.ConnectionId == row.Id)
             .Select(r => new { r.Status, r.LogJson }).SingleOrDefaultAsync(cancellationToken)
             ?? throw new PluginOperationException(PluginErrorKind.NotFound, $"Run '{runId}' of '{connection}' does not exist.");
-        if (running.Get<Progress>(runId) is { } progress && run.Status == Running)
+        if (run.Status == Running && live is not null)
         {
-            return (progress.Log.Entries(), true);
+            return (live.Log.Entries(), true);
         }
 
-        return (RunLog.FromJson(run.LogJson), false);
+        return (RunLog.FromJson(run.LogJson), run.Status == Running);
     }
 
     public async Task<IReadOnlyList<ExtractRun>> ListRunsAsync(string connection, int limit, CancellationToken cancellationToken)
@@ -209,7 +211,7 @@ public sealed class ExtractService(
             throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message);
         }
 
-        return await LoadStateAsync(row.Id, stream, name, cancellationToken);
+        return (await LoadStateAsync(row.Id, stream, name, cancellationToken)).State;
     }
 
     /// <summary>Marks runs left "running" by a stopped process as failed (at start).</summary>
@@ -253,7 +255,7 @@ public sealed class ExtractService(
                 // written with replace: the connector then saves its position, and the next incremental run
                 // continues after the rows this one loaded instead of loading them all again.
                 var readMode = mode == SyncMode.Full && descriptor.SupportedModes.Contains(SyncMode.Incremental) ? SyncMode.Incremental : mode;
-                var state = mode == SyncMode.Incremental ? await LoadStateAsync(row.ConnectionId, row.Stream, dataset, token, progress.Log) : null;
+                var (state, basedOn) = mode == SyncMode.Incremental ? await LoadStateAsync(row.ConnectionId, row.Stream, dataset, token, progress.Log) : (null, null);
                 progress.Log.Info(mode == SyncMode.Full
                     ? $"Reading '{row.Stream}' from the start ({descriptor.Schema.FieldsList.Count} columns); the result replaces {row.Dataset}."
                     : state is null ? $"Reading '{row.Stream}' from the start: no position applies to what {row.Dataset} holds." : $"Resuming '{row.Stream}' from its position {Shorten(state.ToJsonString())}.");
@@ -270,6 +272,8 @@ public sealed class ExtractService(
                             SkipEmptyAppend = true,
                             // Persist the position first, tagged with this run; the commit below makes it current.
                             BeforeCommit = _ => SetPendingStateAsync(row, request.Checkpoint),
+                            // Append only onto the contents the position was worked out for (not after a rollback in between).
+                            ExpectedSnapshotId = basedOn,
                         },
                         token);
                 }
@@ -290,6 +294,11 @@ public sealed class ExtractService(
                     throw new PluginOperationException(PluginErrorKind.Conflict,
                         $"The stream's columns no longer fit {row.Dataset}: {ex.Message} For an extract, run it with mode=full to replace the dataset and its schema.", ex);
                 }
+                catch (CatalogException ex) when (ex.Error == CatalogError.Conflict && basedOn is not null)
+                {
+                    throw new PluginOperationException(PluginErrorKind.Conflict,
+                        $"{row.Dataset} changed while the extract ran (rolled back, or written by someone else), so its rows no longer match the position it started from. Nothing was committed; run it again. ({ex.Message})", ex);
+                }
                 catch (CatalogException ex)
                 {
                     throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message, ex);
@@ -300,7 +309,13 @@ public sealed class ExtractService(
                     : $"Committed {written.Rows:N0} rows to {row.Dataset} as snapshot {written.Snapshot.Id}.");
 
                 // The snapshot is committed (or there was nothing to add): only now does the stream's position move.
-                if (request.Checkpoint is { } checkpoint)
+                if (written.Rows == 0 && mode == SyncMode.Incremental && basedOn is not null && written.Snapshot.Id != basedOn)
+                {
+                    // Nothing was added, but the dataset moved meanwhile: the position belongs to the contents it started from.
+                    progress.Log.Info($"{row.Dataset} changed during the run; the position stays where it was.");
+                    await DropPendingStateAsync(row);
+                }
+                else if (request.Checkpoint is { } checkpoint)
                 {
                     await SaveStateAsync(row, checkpoint, written.Snapshot.Id);
                 }
@@ -337,6 +352,7 @@ public sealed class ExtractService(
 
         row.Rows = row.Status == Succeeded ? row.Rows : Interlocked.Read(ref progress.Rows);
         row.FinishedAt = clock.GetUtcNow().UtcDateTime;
+        row.Error = row.Error is null ? null : progress.Log.Redact(row.Error); // a plugin's message may quote a secret
         if (row.Status != Succeeded)
         {
             progress.Log.Add(row.Status == Failed ? LogLevel.Error : LogLevel.Warning, "platform", $"{(row.Status == Failed ? "Failed" : "Cancelled")} after {row.Rows:N0} rows: {row.Error}");
@@ -376,28 +392,30 @@ public sealed class ExtractService(
     /// Usually that is the stream's stored state. After a rollback it is the position committed with the
     /// snapshot the rollback restored, so the rows the rollback removed are read again instead of skipped;
     /// after the dataset was deleted, or replaced by something other than this stream, no position applies
-    /// and the stream is read from the start.
+    /// and the stream is read from the start. <c>BasedOn</c> is the snapshot this was worked out for: the
+    /// run's append must land on it.
     /// </summary>
-    private async Task<JsonNode?> LoadStateAsync(long connectionId, string stream, DatasetName dataset, CancellationToken cancellationToken, RunLog? log = null)
+    /// <exception cref="PluginOperationException">The dataset holds rows of this stream whose position is not known (Conflict).</exception>
+    private async Task<(JsonNode? State, long? BasedOn)> LoadStateAsync(long connectionId, string stream, DatasetName dataset, CancellationToken cancellationToken, RunLog? log = null)
     {
-        IReadOnlyList<SnapshotInfo> lineage;
+        long? current;
         try
         {
-            lineage = await catalog.GetContentLineageAsync(dataset, cancellationToken);
+            current = (await catalog.GetDatasetAsync(dataset, cancellationToken)).Current?.Id;
         }
         catch (CatalogException ex) when (ex.Error == CatalogError.NotFound)
         {
             // The dataset was deleted (or never written): a stored position would skip everything before it.
-            return null;
+            return (null, null);
         }
 
         var key = dataset.ToString();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var state = await db.StreamStates.SingleOrDefaultAsync(s => s.ConnectionId == connectionId && s.Stream == stream && s.Dataset == key, cancellationToken);
-        if (state?.PendingRunId is { } pendingRun)
+        if (state?.PendingRunId is { } pendingRun && running.Get<Progress>(pendingRun) is null)
         {
             // A run stopped between its snapshot commit and storing its state: adopt the state if the
-            // snapshot landed (and record it with the run), drop it if not.
+            // snapshot landed (and record it with the run), drop it if not. (A run still going on owns its pending state.)
             var committed = await CommittedSnapshotAsync(dataset, pendingRun, cancellationToken);
             if (committed is { } snapshotId && state.PendingStateJson is { } pending)
             {
@@ -413,34 +431,48 @@ public sealed class ExtractService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        if (lineage.Count == 0)
+        if (current is null)
         {
-            return null;
+            return (null, null);
         }
 
-        if (state is not null && state.SnapshotId == lineage[0].Id)
+        if (state is not null && state.SnapshotId == current)
         {
-            return JsonNode.Parse(state.StateJson); // the common case: nothing happened to the dataset since the last run
+            return (JsonNode.Parse(state.StateJson), current); // the common case: nothing happened to the dataset since the last run
         }
 
-        var ids = lineage.Select(s => s.Id).ToList();
-        var positions = await db.ExtractRuns.AsNoTracking()
-            .Where(r => r.ConnectionId == connectionId && r.Stream == stream && r.Dataset == key && r.StateJson != null && r.SnapshotId != null && ids.Contains(r.SnapshotId.Value))
+        var lineage = await catalog.GetContentLineageAsync(dataset, cancellationToken);
+        if (lineage.Count == 0 || lineage[0] != current)
+        {
+            throw new PluginOperationException(PluginErrorKind.Conflict, $"{key} changed while the extract started; run it again.");
+        }
+
+        var runs = await db.ExtractRuns.AsNoTracking()
+            .Where(r => r.ConnectionId == connectionId && r.Stream == stream && r.Dataset == key && r.SnapshotId != null && lineage.Contains(r.SnapshotId.Value))
             .Select(r => new { r.Id, SnapshotId = r.SnapshotId!.Value, r.StateJson, r.StartedAt })
             .ToListAsync(cancellationToken);
         foreach (var snapshot in lineage)
         {
-            if (state is not null && state.SnapshotId == snapshot.Id)
+            if (state is not null && state.SnapshotId == snapshot)
             {
-                return JsonNode.Parse(state.StateJson);
+                return (JsonNode.Parse(state.StateJson), current);
             }
 
-            if (positions.Where(p => p.SnapshotId == snapshot.Id).MaxBy(p => p.StartedAt) is { } run)
+            var here = runs.Where(r => r.SnapshotId == snapshot).ToList();
+            if (here.Where(r => r.StateJson is not null).MaxBy(r => r.StartedAt) is { } run)
             {
                 logger.LogInformation("{Dataset} no longer holds the rows behind the stored position of {Stream}; resuming from the position of run {Run} (snapshot {Snapshot})",
-                    key, stream, run.Id, snapshot.Id);
-                log?.Info($"{key} no longer holds the rows behind the stored position (rolled back?): using the position committed by run {run.Id} with snapshot {snapshot.Id}, whose rows it holds.");
-                return JsonNode.Parse(run.StateJson!);
+                    key, stream, run.Id, snapshot);
+                log?.Info($"{key} no longer holds the rows behind the stored position (rolled back?): using the position committed by run {run.Id} with snapshot {snapshot}, whose rows it holds.");
+                return (JsonNode.Parse(run.StateJson!), current);
+            }
+
+            if (here.Count > 0)
+            {
+                // Rows of this stream are there, but nobody recorded where they end (a run from before
+                // positions were kept per run): reading from the start would load them twice.
+                throw new PluginOperationException(PluginErrorKind.Conflict,
+                    $"{key} holds rows of '{stream}' from run {here[0].Id} (snapshot {snapshot}) whose position was not recorded, so an incremental run cannot tell where to resume. Run a full extract: it replaces the dataset and records the position.");
             }
         }
 
@@ -450,7 +482,7 @@ public sealed class ExtractService(
             log?.Info($"{key} holds none of the rows behind the stored position (rolled back, replaced or deleted): the stream is read from the start.");
         }
 
-        return null;
+        return (null, current);
     }
 
     /// <summary>The snapshot the run <paramref name="runId"/> committed to the dataset, if any.</summary>

@@ -9,8 +9,9 @@ namespace Ratatouille.Plugins;
 public sealed class PluginNetworkOptions
 {
     /// <summary>
-    /// Refuse link-local addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254): cloud instance metadata
-    /// services live there and hand out the machine's credentials. On by default.
+    /// Refuse link-local addresses (169.254.0.0/16, fe80::/10) and the other cloud metadata addresses
+    /// (fd00:ec2::254, Alibaba's 100.100.100.200, Azure's 168.63.129.16): instance metadata services live
+    /// there and hand out the machine's credentials. On by default.
     /// </summary>
     public bool BlockLinkLocal { get; set; } = true;
 
@@ -40,7 +41,12 @@ public sealed class PluginNetworkOptions
 /// </summary>
 public sealed class NetworkPolicy
 {
-    private static readonly IPNetwork[] LinkLocal = [IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("fd00:ec2::254/128")];
+    private static readonly IPNetwork[] LinkLocal =
+    [
+        IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("fe80::/10"),
+        IPNetwork.Parse("fd00:ec2::254/128"), IPNetwork.Parse("100.100.100.200/32"), IPNetwork.Parse("168.63.129.16/32"),
+    ];
+    private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
     private static readonly IPNetwork[] Loopback = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
     private static readonly IPNetwork[] Private =
         [IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("fc00::/7")];
@@ -73,6 +79,10 @@ public sealed class NetworkPolicy
         {
             address = address.MapToIPv4(); // ::ffff:169.254.169.254 is 169.254.169.254
         }
+        else if (Nat64.Contains(address))
+        {
+            address = new IPAddress(address.GetAddressBytes()[12..]); // 64:ff9b::a9fe:a9fe reaches 169.254.169.254 through NAT64
+        }
 
         reason = "";
         if (_allowed.Any(r => r.Contains(address)))
@@ -84,7 +94,7 @@ public sealed class NetworkPolicy
         reason = address switch
         {
             _ when Unspecified.Any(r => r.Contains(address)) => "an unspecified address",
-            _ when _options.BlockLinkLocal && LinkLocal.Any(r => r.Contains(address)) => "a link-local address (where cloud metadata services answer; Plugins:Network:BlockLinkLocal)",
+            _ when _options.BlockLinkLocal && LinkLocal.Any(r => r.Contains(address)) => "a link-local or cloud metadata address (Plugins:Network:BlockLinkLocal)",
             _ when !_options.AllowLoopback && Loopback.Any(r => r.Contains(address)) => "a loopback address (Plugins:Network:AllowLoopback is off)",
             _ when !_options.AllowPrivateNetworks && Private.Any(r => r.Contains(address)) => "a private network address (Plugins:Network:AllowPrivateNetworks is off)",
             _ when blocked >= 0 => $"in a blocked range ({_blocked[blocked]}, Plugins:Network:BlockedRanges)",
@@ -97,7 +107,16 @@ public sealed class NetworkPolicy
     /// <exception cref="PluginException">Every address of the host is refused (the message says why and what the administrator can change).</exception>
     public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        }
+        catch (ArgumentException)
+        {
+            throw new PluginException($"'{(host.Length > 80 ? host[..80] + "…" : host)}' is not a valid host name.");
+        }
+
         var allowed = new List<IPAddress>(addresses.Length);
         string? refusal = null;
         foreach (var address in addresses)
@@ -143,8 +162,9 @@ public sealed class NetworkPolicy
         }
         catch (PluginException ex)
         {
-            // Reached here after a redirect: the handler checked the first host only.
-            throw new HttpRequestException(HttpRequestError.ConnectionError, ex.Message);
+            // Reached here after a redirect (the handler checked the first host only) or a changed DNS answer.
+            // The refusal travels inside, so a client can tell it from a network error worth retrying.
+            throw new HttpRequestException(HttpRequestError.ConnectionError, ex.Message, ex);
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -188,6 +208,17 @@ public sealed class NetworkPolicy
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            // HTTP/3 (QUIC) connections are opened without the connect callback: keep to HTTP/2 and below.
+            if (request.Version >= HttpVersion.Version30)
+            {
+                request.Version = HttpVersion.Version20;
+            }
+
+            if (request.VersionPolicy == HttpVersionPolicy.RequestVersionOrHigher)
+            {
+                request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+            }
+
             if (request.RequestUri is { IsAbsoluteUri: true } uri
                 && !(_passed.TryGetValue(uri.IdnHost, out var until) && until > DateTime.UtcNow))
             {

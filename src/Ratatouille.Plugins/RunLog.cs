@@ -26,15 +26,29 @@ public sealed class RunLog(TimeProvider clock)
     private readonly List<string> _secrets = [];
     private int _dropped;
 
-    /// <summary>A value to mask wherever it appears (values shorter than 4 characters are not masked: they would mask ordinary text).</summary>
+    /// <summary>
+    /// A value to mask wherever it appears, also JSON- or URL-escaped (values shorter than 4 characters
+    /// are not masked: they would mask ordinary text).
+    /// </summary>
     public void AddSecret(string value)
     {
-        if (value.Length >= 4)
+        if (value.Length < 4)
         {
-            lock (_entries)
+            return;
+        }
+
+        lock (_entries)
+        {
+            foreach (var form in new[] { value, JsonEncodedText.Encode(value).ToString(), Uri.EscapeDataString(value) })
             {
-                _secrets.Add(value);
+                if (!_secrets.Contains(form))
+                {
+                    _secrets.Add(form);
+                }
             }
+
+            // Longest first: a secret that starts another one must not leave the longer one's tail behind.
+            _secrets.Sort((a, b) => b.Length.CompareTo(a.Length));
         }
     }
 
@@ -131,7 +145,9 @@ public sealed class RunLog(TimeProvider clock)
             var redacted = log.Redact(full);
             if (inner.IsEnabled(logLevel))
             {
-                if (ReferenceEquals(redacted, full))
+                // The whole exception (inner exceptions, stack) decides whether the original may pass as is.
+                var everything = exception is null ? text : $"{text}\n{exception}";
+                if (ReferenceEquals(log.Redact(everything), everything))
                 {
                     inner.Log(logLevel, eventId, state, exception, formatter);
                 }

@@ -33,4 +33,11 @@ public sealed record BatchWriteOptions
     /// nothing committed. Extracts use it to persist the stream state they will adopt if the commit lands.
     /// </summary>
     public Func<CancellationToken, Task>? BeforeCommit { get; init; }
+
+    /// <summary>
+    /// The commit fails with a conflict unless the dataset is still at this snapshot (see
+    /// <see cref="Ratatouille.Catalog.Model.CommitRequest.ExpectedSnapshotId"/>): an incremental extract
+    /// appends only onto the contents its position was worked out for.
+    /// </summary>
+    public long? ExpectedSnapshotId { get; init; }
 }

@@ -85,7 +85,8 @@ public sealed class DatasetWriter : IDisposable
             (connection, target, token) => CopyBatchesAsync(connection, target, dataset, schema, batches, options, token),
             cancellationToken,
             options.SkipEmptyAppend,
-            options.BeforeCommit);
+            options.BeforeCommit,
+            options.ExpectedSnapshotId);
     }
 
     public void Dispose() => _kernel.Dispose();
@@ -118,7 +119,8 @@ public sealed class DatasetWriter : IDisposable
         Func<DuckDBConnection, string, CancellationToken, Task<long>> writeParquet,
         CancellationToken cancellationToken,
         bool skipEmptyAppend = false,
-        Func<CancellationToken, Task>? beforeCommit = null)
+        Func<CancellationToken, Task>? beforeCommit = null,
+        long? expectedSnapshotId = null)
     {
         var key = $"{ObjectKeys.Warehouse}{dataset.LayerName}/{dataset.Name}/{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}.parquet";
         var inPlace = _store.TryGetLocalPath(key);
@@ -170,7 +172,7 @@ public sealed class DatasetWriter : IDisposable
             }
 
             var snapshot = await _catalog.CommitAsync(
-                new CommitRequest(dataset, mode, [new DataFileInfo(key, rows, bytes)], schema, origin) { CreateOnly = createOnly },
+                new CommitRequest(dataset, mode, [new DataFileInfo(key, rows, bytes)], schema, origin) { CreateOnly = createOnly, ExpectedSnapshotId = expectedSnapshotId },
                 cancellationToken);
             return (snapshot, rows);
         }

@@ -170,6 +170,36 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task Rows_of_the_stream_whose_position_is_unknown_refuse_an_incremental_run_instead_of_loading_them_twice()
+    {
+        await using var kernel = await PluginKernel.StartAsync(Fixtures);
+        var name = Ratatouille.Catalog.Model.DatasetName.Parse("bronze.nums");
+        await kernel.Connections.CreateAsync(Request("nums", new JsonObject { ["count"] = 10 }), PluginKernel.Editor, TestTimeout.Token);
+        var first = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        await kernel.Connections.UpdateAsync("nums", Request("nums", new JsonObject { ["count"] = 15 }), PluginKernel.Editor, TestTimeout.Token);
+        await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+
+        // As for a run from before positions were kept per run.
+        var runs = kernel.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Ratatouille.Plugins.Storage.PluginsDbContext>>();
+        await using (var db = await runs.CreateDbContextAsync(TestTimeout.Token))
+        {
+            var row = await db.ExtractRuns.FindAsync([first.Id], TestTimeout.Token);
+            row!.StateJson = null;
+            await db.SaveChangesAsync(TestTimeout.Token);
+        }
+
+        await kernel.Catalog.RollbackAsync(name, first.SnapshotId!.Value, TestTimeout.Token);
+        var refused = await ExtractAsync(kernel, "nums", "bronze.nums", "incremental");
+        Assert.Equal(ExtractService.Failed, refused.Status);
+        Assert.Contains("Run a full extract", refused.Error);
+        Assert.Equal(10, await CountAsync(kernel, "bronze.nums"));
+
+        // The full extract it asks for puts things right.
+        Assert.Equal(15, (await ExtractAsync(kernel, "nums", "bronze.nums", "full")).Rows);
+        Assert.Equal(0, (await ExtractAsync(kernel, "nums", "bronze.nums", "incremental")).Rows);
+    }
+
+    [Fact]
     public async Task A_rollback_takes_the_position_back_with_the_rows_so_nothing_is_skipped_or_loaded_twice()
     {
         await using var kernel = await PluginKernel.StartAsync(Fixtures);
@@ -199,9 +229,9 @@ public sealed class ConnectionTests
 
         // The lineage the position follows: the current contents lead back through the rollback to the runs' snapshots.
         var lineage = await kernel.Catalog.GetContentLineageAsync(name, TestTimeout.Token);
-        Assert.Equal("rollback", lineage[0].Operation);
-        Assert.Equal(third.SnapshotId, lineage[1].Id);
-        Assert.Equal(first.SnapshotId, lineage[^1].Id);
+        Assert.Equal("rollback", (await kernel.Catalog.ListSnapshotsAsync(name, TestTimeout.Token)).Single(s => s.Id == lineage[0]).Operation);
+        Assert.Equal(third.SnapshotId, lineage[1]);
+        Assert.Equal(first.SnapshotId, lineage[^1]);
     }
 
     [Fact]

@@ -20,6 +20,10 @@ public sealed class NetworkPolicyTests
     [InlineData("fe80::1", false)]
     [InlineData("fd00:ec2::254", false)]
     [InlineData("0.0.0.0", false)]
+    [InlineData("100.100.100.200", false)] // Alibaba Cloud metadata, inside 100.64.0.0/10
+    [InlineData("168.63.129.16", false)] // Azure's platform endpoint
+    [InlineData("64:ff9b::a9fe:a9fe", false)] // 169.254.169.254 through NAT64
+    [InlineData("64:ff9b::808:808", true)] // 8.8.8.8 through NAT64
     [InlineData("127.0.0.1", true)]
     [InlineData("::1", true)]
     [InlineData("192.168.1.20", true)]
@@ -88,6 +92,7 @@ public sealed class NetworkPolicyTests
         var bounce = await kernel.Connections.TestAsync("bounce", TestTimeout.Token);
         Assert.False(bounce.Success);
         Assert.Contains("network policy", bounce.Message);
+        Assert.Contains("was refused", bounce.Message); // not retried as a network error
 
         // With loopback closed, the local API is refused by name too.
         await using var closed = await PluginKernel.StartAsync([], new Dictionary<string, string?>
@@ -108,7 +113,8 @@ public sealed class NetworkPolicyTests
         await kernel.Connections.CreateAsync(new ConnectionRequest(name, "http", null, new JsonObject
         {
             ["baseUrl"] = baseUrl,
-            ["maxRetries"] = 0,
+            ["maxRetries"] = 3,
+            ["initialBackoffSeconds"] = 30, // a retried refusal would take minutes: refusals are final
             ["streams"] = new JsonArray(new JsonObject { ["name"] = "items", ["path"] = path }),
         }), PluginKernel.Editor, TestTimeout.Token);
 
