@@ -72,15 +72,7 @@ public sealed class ExtractService(
             "incremental" => SyncMode.Incremental,
             _ => throw new PluginOperationException(PluginErrorKind.Invalid, $"Unknown mode '{request.Mode}': use full or incremental."),
         };
-        DatasetName dataset;
-        try
-        {
-            dataset = DatasetName.Parse(request.Dataset ?? "");
-        }
-        catch (CatalogException ex)
-        {
-            throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message);
-        }
+        var dataset = ParseDataset(request.Dataset);
 
         if (dataset.Layer != Layer.Bronze)
         {
@@ -201,17 +193,7 @@ public sealed class ExtractService(
     public async Task<JsonNode?> GetStateAsync(string connection, string stream, string dataset, CancellationToken cancellationToken)
     {
         var row = await connections.FindAsync(connection, cancellationToken);
-        DatasetName name;
-        try
-        {
-            name = DatasetName.Parse(dataset);
-        }
-        catch (CatalogException ex)
-        {
-            throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message);
-        }
-
-        return (await LoadStateAsync(row.Id, stream, name, cancellationToken)).State;
+        return (await LoadStateAsync(row.Id, stream, ParseDataset(dataset), cancellationToken)).State;
     }
 
     /// <summary>Marks runs left "running" by a stopped process as failed (at start).</summary>
@@ -499,6 +481,18 @@ public sealed class ExtractService(
         PluginVersion = r.PluginVersion, Rows = r.Rows, SnapshotId = r.SnapshotId, Error = r.Error,
         StartedAt = r.StartedAt, FinishedAt = r.FinishedAt, StartedBy = r.StartedBy,
     });
+
+    private static DatasetName ParseDataset(string? dataset)
+    {
+        try
+        {
+            return DatasetName.Parse(dataset ?? "");
+        }
+        catch (CatalogException ex)
+        {
+            throw new PluginOperationException(PluginErrorKind.Invalid, ex.Message);
+        }
+    }
 
     private static string Shorten(string text) => text.Length <= 300 ? text : string.Concat(text.AsSpan(0, 300), "…");
 

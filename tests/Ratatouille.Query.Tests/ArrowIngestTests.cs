@@ -256,7 +256,7 @@ public sealed class ArrowIngestTests : IAsyncLifetime
             Assert.Contains("idle timeout", ex.Message, StringComparison.Ordinal);
             await AssertUnchangedAsync("bronze.hung", null, []);
 
-            // A source blocking its thread (not even async) before the first batch: same outcome.
+            // A source blocking its thread (deliberately synchronous, as a badly written plugin would) before the first batch: same outcome.
             async IAsyncEnumerable<RecordBatch> Blocking()
             {
                 await Task.Yield();
